@@ -1,0 +1,98 @@
+"""All 3,347 real cablegate pages: none raises, metadata is carried over exactly, and the
+preamble fields are found on nearly all of them.
+
+The expected metadata is read here with the standard library's HTML parser, independently
+of the fast reader under test.
+"""
+
+from __future__ import annotations
+
+import tarfile
+from collections import Counter
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+import cablescope
+
+COVERAGE_FLOOR = 0.97
+
+
+class _MetadataTable(HTMLParser):
+    """Collects the cells of ``<table class='cable'>``'s second row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_table = False
+        self.in_cell = False
+        self.cells: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and ("class", "cable") in attrs:
+            self.in_table = True
+        elif tag == "td" and self.in_table:
+            self.in_cell = True
+            self.cells.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self.in_cell = False
+        elif tag == "table":
+            self.in_table = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_cell:
+            self.cells[-1] += data
+
+
+def _expected(page: str) -> dict[str, str]:
+    table = _MetadataTable()
+    start = page.index("<table class='cable'>")
+    table.feed(page[start : page.index("</table>", start) + 8])
+    ref_id, created, _released, classification, origin = (c.strip() for c in table.cells)
+    return {"id": ref_id, "date": created[:10], "classification": classification,
+            "origin": origin}
+
+
+@pytest.fixture(scope="module")
+def parsed(shared_path) -> list[tuple[str, dict[str, str], dict[str, Any]]]:
+    tarball = shared_path("corpus", "cablegate-html-dev.tar.gz")
+    out = []
+    with tarfile.open(tarball, "r:gz") as archive:
+        for member in archive:
+            if not member.isfile() or not member.name.endswith(".html"):
+                continue
+            page = archive.extractfile(member).read().decode("utf-8")
+            cable = cablescope.parse(page, name=member.name)  # must never raise
+            out.append((member.name, _expected(page), cable.to_dict()))
+    return out
+
+
+def test_every_page_parsed(parsed) -> None:
+    assert len(parsed) == 3347
+
+
+@pytest.mark.parametrize("key", ["id", "date", "classification", "origin"])
+def test_metadata_equals_page_table(parsed, key: str) -> None:
+    wrong = [(name, exp[key], rec[key]) for name, exp, rec in parsed if exp[key] != rec[key]]
+    assert not wrong, f"{len(wrong)} pages differ on {key}, e.g. {wrong[:5]}"
+
+
+@pytest.mark.parametrize("key", ["subject", "tags"])
+def test_preamble_field_coverage(parsed, key: str) -> None:
+    missing = [name for name, _, rec in parsed if not rec[key]]
+    coverage = 1 - len(missing) / len(parsed)
+    assert coverage >= COVERAGE_FLOOR, f"{key} found on {coverage:.1%}; missing e.g. {missing[:10]}"
+
+
+def test_problems_are_located_and_reported(parsed) -> None:
+    counts: Counter[tuple[str, str]] = Counter()
+    for _name, _, rec in parsed:
+        for problem in rec["problems"]:
+            assert problem["field"] and problem["message"]
+            assert "internal error" not in problem["message"], (_name, problem)
+            counts[(problem["field"], problem["message"][:60])] += 1
+    print("\ncommonest problems over the 3,347 pages:")
+    for (field, message), n in counts.most_common(15):
+        print(f"{n:6d}  {field}: {message}")
