@@ -11,7 +11,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CABLESCOPE_SHARED", REPO.parent / "shared"))
 
 
-def shared_path(*parts: str) -> Path:
+def require_shared(*parts: str) -> Path:
     """A path under ../shared; skips the test when absent, fails it under CI."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
@@ -22,8 +22,14 @@ def shared_path(*parts: str) -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared_path():
+    """`shared_path("corpus", "seeds")`: a path under ../shared (skip if absent, fail under CI)."""
+    return require_shared
+
+
+@pytest.fixture(scope="session")
 def shared() -> Path:
-    return shared_path()
+    return require_shared()
 
 
 @pytest.fixture(scope="session")
