@@ -149,6 +149,7 @@ class Cable:
     """One parsed cable. Every field is optional: a partial parse is still a record."""
 
     id: str | None = None
+    published_id: str | None = None
     origin: str | None = None
     date: str | None = None
     released: str | None = None
@@ -183,6 +184,7 @@ class Cable:
         """The JSON record; `raw` (the text as read) only on request, it doubles the size."""
         record: dict[str, Any] = {
             "id": self.id,
+            "published_id": self.published_id,
             "origin": self.origin,
             "date": self.date,
             "released": self.released,
