@@ -16,7 +16,7 @@ def require_shared(*parts: str) -> Path:
     path = SHARED.joinpath(*parts)
     if not path.exists():
         if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {path} is missing: CI must run with ../shared beside the repo")
+            pytest.fail(f"CI=true but {path} is missing: CI runs with ../shared beside the repo")
         pytest.skip(f"{path} not present (../shared is optional outside CI)")
     return path
 

@@ -8,24 +8,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cablescope.errors import CableError
-from cablescope.model import Cable, ClassifiedBy, Paragraph, Precedence, Problem, Recipient, Reference
+from cablescope.model import (
+    Cable,
+    ClassifiedBy,
+    Paragraph,
+    Precedence,
+    Problem,
+    Recipient,
+    Reference,
+)
 from cablescope.parse import parse
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-    from os import PathLike
+from cablescope.reader import iter_documents, read
 
 __version__ = "0.1.0"
-
-
-def read(path: str | PathLike[str], **options: Any) -> Iterator[Cable]:
-    """Stream cables from a file, directory or archive (see `cablescope.read_files`)."""
-    from cablescope.read import read as _read
-
-    return _read(path, **options)
 
 
 def __getattr__(name: str) -> Any:
@@ -46,6 +44,7 @@ __all__ = [
     "Problem",
     "Recipient",
     "Reference",
+    "iter_documents",
     "parse",
     "read",
 ]

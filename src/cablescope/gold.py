@@ -97,7 +97,9 @@ def _callers() -> dict[str, Caller]:
         "classified_by": lambda r: x.classified_by(
             r["input"], normalize=r["params"].get("normalize", False)
         ),
-        "signers": lambda r: x.signers(r["input"], canonicalize=r["params"].get("canonicalize", True)),
+        "signers": lambda r: x.signers(
+            r["input"], canonicalize=r["params"].get("canonicalize", True)
+        ),
         "deadline": lambda r: x.declassify_on(r["input"]),
         "clean_content": lambda r: x.clean_content(r["input"]),
     }

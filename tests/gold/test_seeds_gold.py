@@ -49,7 +49,9 @@ def _subset(expected: Any, actual: Any, path: str) -> list[str]:
         for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
             errs += _subset(e, a, f"{path}[{i}]")
         return errs
-    return [] if _norm(expected) == _norm(actual) else [f"{path}: expected {expected!r}, got {actual!r}"]
+    if _norm(expected) == _norm(actual):
+        return []
+    return [f"{path}: expected {expected!r}, got {actual!r}"]
 
 
 SCALAR_KEYS = [
