@@ -1,0 +1,425 @@
+"""The ``cablescope`` command line: ``parse``, ``demo`` and ``fields``.
+
+``cablescope parse PATH...`` streams one record per cable to stdout as it reads: a table on a
+terminal, JSON Lines otherwise (``--json``, ``--nl``, ``--csv``, ``--table`` choose). Everything
+meant for a person (progress, the end-of-run summary, files that were not cables) goes to
+stderr, so stdout stays clean for pipes.
+
+Exit status: 0 when every path existed (files that turn out not to be cables are reported in
+the summary but do not fail the run), 1 when a path does not exist,
+2 for a usage error (conflicting format flags, an unknown field).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+import cablescope
+from cablescope.errors import CableError
+from cablescope.model import Cable
+from cablescope.output import (
+    DEFAULT_TABLE_FIELDS,
+    TableWriter,
+    iter_selected,
+    parse_fields,
+    write_csv,
+    write_json,
+    write_nl,
+)
+
+app = typer.Typer(
+    name="cablescope",
+    help="Read, parse and explore corpora of US diplomatic cables.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+#: What each key of a record means (`cablescope fields`); kept beside the CLI that shows it.
+FIELD_HELP: dict[str, str] = {
+    "id": "canonical reference id, e.g. 08LONDON3062",
+    "published_id": "the id exactly as the publication wrote it, before canonicalising",
+    "origin": "posting that sent the cable, e.g. Embassy London",
+    "date": "creation date (ISO), from the publication metadata or the date-time group",
+    "released": "date the publication released the cable (ISO), where known",
+    "dtg": "date-time group as ISO 8601 UTC, e.g. 2008-12-08T16:51:00Z",
+    "classification": "classification level (metadata; the body banner when there is none)",
+    "transmission_id": "transmission id of the routing header, e.g. VZCZCXRO1023",
+    "precedence": "action and info precedence of the DTG line {action, info}",
+    "sender": "the FM line {route, name}",
+    "to": "action addressees: list of {route, name, precedence, mcn, excluded, station}",
+    "info": "info addressees, same shape as `to`",
+    "sections": "number of sections (SECTION 01 OF 02 → 2); null when unsectioned",
+    "captions": "handling captions in order of appearance (SIPDIS, NOFORN, EXDIS …)",
+    "subject": "one-line subject",
+    "title": "the subject in headline case",
+    "tags": "TAGS, upper case",
+    "references": "REF entries: list of {value, kind, bullet, title}",
+    "classified_by": "the Classified By line {names, title, reasons}",
+    "declassify_on": "declassification date (ISO) or marker as written (GDS, OADR, X1)",
+    "paragraphs": "numbered paragraphs with decoded portion markings and headings",
+    "summary": "text between the summary opener and End summary",
+    "comments": "comment blocks",
+    "signers": "signer surnames",
+    "redactions": "number of redacted runs (XXXXXXXXXXXX)",
+    "body": "clean reading text of the cable",
+    "header": "the routing header as read",
+    "problems": "what the parser could not read cleanly: list of {field, message, line}",
+    "synthetic": "true for generated demo cables (CABLESCOPE SYNTHETIC caption)",
+    "source": "where the record came from {name, format, line, offset}",
+    "raw": "the text as read (only with --raw or when asked for in --fields)",
+}
+
+#: Headers and fields of the demo's summary table.
+DEMO_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "ID"),
+    ("date", "Date"),
+    ("origin", "Origin"),
+    ("classification", "Classification"),
+    ("subject", "Subject"),
+    ("paragraphs", "¶"),
+    ("problems", "Problems"),
+)
+
+DEFAULT_DEMO_SIZE = 50
+
+
+# -- shared run state -----------------------------------------------------------------------
+@dataclass(slots=True)
+class RunReport:
+    """What a run saw, for the summary on stderr."""
+
+    cables: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    problems: Counter[str] = field(default_factory=Counter)
+    problem_example: dict[str, str] = field(default_factory=dict)
+    formats: Counter[str] = field(default_factory=Counter)
+    started: float = field(default_factory=time.perf_counter)
+
+    def saw(self, cable: Cable) -> None:
+        self.cables += 1
+        self.formats[cable.source.format or "?"] += 1
+        for problem in cable.problems:
+            self.problems[problem.field] += 1
+            self.problem_example.setdefault(problem.field, problem.message)
+
+    def not_a_cable(self, error: Exception) -> None:
+        source = getattr(error, "source", None) or "?"
+        reason = getattr(error, "reason", None) or str(error)
+        self.failed.append((str(source), str(reason)))
+
+
+def _stderr_console(force_terminal: bool | None = None) -> Console:
+    console = Console(file=sys.stderr, force_terminal=force_terminal, highlight=False)
+    if not console.is_terminal and console.width < 120:  # a log file: don't wrap at 80
+        console = Console(file=sys.stderr, highlight=False, width=120)
+    return console
+
+
+def _stdout_console(min_width: int = 0) -> Console:
+    console = Console(file=sys.stdout, highlight=False)
+    if not console.is_terminal and min_width and console.width < min_width:
+        console = Console(file=sys.stdout, highlight=False, width=min_width)
+    return console
+
+
+def _iter_cables(paths: Sequence[Path], report: RunReport) -> Iterator[Cable]:
+    """Every cable under every path, in order; what cannot be read goes to the report."""
+    for path in paths:
+        if str(path) == "-":
+            text = sys.stdin.read()
+            try:
+                yield cablescope.parse(text, name="<stdin>")
+            except CableError as exc:
+                report.not_a_cable(exc)
+            continue
+        if not path.exists():
+            report.missing.append(str(path))
+            continue
+        try:
+            yield from cablescope.read(path, on_error=report.not_a_cable)
+        except (CableError, OSError) as exc:
+            report.failed.append((str(path), str(getattr(exc, "reason", None) or exc)))
+
+
+def _counted(
+    cables: Iterable[Cable], report: RunReport, progress: Progress | None
+) -> Iterator[Cable]:
+    task = progress.add_task("parsing", total=None, source="") if progress else None
+    for cable in cables:
+        report.saw(cable)
+        if progress is not None and task is not None:
+            progress.update(task, advance=1, source=cable.source.name or "")
+        yield cable
+
+
+def _records(cables: Iterable[Cable], include_raw: bool) -> Iterator[dict[str, Any]]:
+    for cable in cables:
+        yield cable.to_dict(include_raw=include_raw)
+
+
+def _print_summary(console: Console, report: RunReport, *, top: int = 10) -> None:
+    elapsed = time.perf_counter() - report.started
+    rate = report.cables / elapsed if elapsed > 0 else 0.0
+    formats = ", ".join(f"{name} {count:,}" for name, count in report.formats.most_common())
+    line = f"[bold]{report.cables:,}[/] cables read in {elapsed:.1f} s ({rate:,.0f} cables/s)"
+    console.print(line + (f" — {formats}" if formats else ""))
+    _print_missing(console, report)
+    if report.failed:
+        console.print(f"[yellow]{len(report.failed):,} file(s) were not cables:[/]")
+        for source, reason in report.failed[:20]:
+            console.print(f"  {escape(source)}: {escape(reason)}", soft_wrap=True)
+        if len(report.failed) > 20:
+            console.print(f"  … and {len(report.failed) - 20:,} more")
+    if report.problems:
+        total = sum(report.problems.values())
+        table = Table(title=f"{total:,} problems, commonest by field", title_justify="left")
+        table.add_column("field")
+        table.add_column("count", justify="right")
+        table.add_column("example")
+        for name, count in report.problems.most_common(top):
+            table.add_row(escape(name), f"{count:,}", escape(report.problem_example.get(name, "")))
+        console.print(table)
+
+
+def _print_missing(console: Console, report: RunReport) -> None:
+    for path in report.missing:
+        console.print(f"[red]error:[/] no such file or directory: {escape(path)}", soft_wrap=True)
+
+
+def _progress(console: Console, enabled: bool) -> Progress | None:
+    if not enabled:
+        return None
+    return Progress(
+        SpinnerColumn(),
+        MofNCompleteColumn(),
+        TextColumn("cables"),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[source]}", style="dim"),
+        console=console,
+        transient=True,
+        # Never let Rich reroute stdout through the stderr console: records go to stdout.
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+
+
+def _known_field(path: str) -> bool:
+    return path.split(".", 1)[0] in FIELD_HELP
+
+
+# -- commands -------------------------------------------------------------------------------
+@app.command(
+    "parse",
+    epilog="Exit status: 0 when every path existed (files that are not cables are listed in "
+    "the summary), 1 when a path does not exist, 2 for a usage error. "
+    "`cablescope fields` lists the keys --fields accepts.",
+)
+def parse_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Cable files, directories or archives (.gz, .zip, .tar, .tar.gz); - reads stdin.",
+            show_default=False,
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON array of records.")] = False,
+    as_nl: Annotated[
+        bool, typer.Option("--nl", help="JSON Lines: one record a line (default off a TTY).")
+    ] = False,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="CSV; lists joined with '; ', objects as JSON.")
+    ] = False,
+    as_table: Annotated[
+        bool, typer.Option("--table", help="A table (default on a terminal).")
+    ] = False,
+    fields: Annotated[
+        str | None,
+        typer.Option(
+            "--fields",
+            "-f",
+            help="Comma-separated keys to keep; dotted paths reach inside (sender.name).",
+        ),
+    ] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Add the text as read (`raw`).")] = False,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Progress bar on stderr (default: stderr a terminal, stdout redirected).",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No summary; only errors on stderr.")
+    ] = False,
+) -> None:
+    """Parse cables and stream one record per cable to stdout.
+
+    The output is a table when stdout is a terminal and JSON Lines otherwise; a summary
+    (cables read, files that were not cables, commonest problems) goes to stderr.
+    """
+    chosen = [
+        name
+        for name, on in (("json", as_json), ("nl", as_nl), ("csv", as_csv), ("table", as_table))
+        if on
+    ]
+    if len(chosen) > 1:
+        raise typer.BadParameter(
+            f"choose one output format, not {' and '.join('--' + c for c in chosen)}"
+        )
+    selected = parse_fields(fields)
+    unknown = [f for f in selected if not _known_field(f)]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown field(s) {', '.join(unknown)}; see `cablescope fields`",
+            param_hint="--fields",
+        )
+    fmt = chosen[0] if chosen else ("table" if sys.stdout.isatty() else "nl")
+    include_raw = raw or any(f.split(".", 1)[0] == "raw" for f in selected)
+
+    err = _stderr_console(force_terminal=True if progress else None)
+    # By default only while stdout goes to a file or pipe: on a terminal the records
+    # themselves show progress, and a live bar would tangle with them.
+    show_progress = (
+        progress if progress is not None else (err.is_terminal and not sys.stdout.isatty())
+    )
+    report = RunReport()
+
+    with ExitStack() as stack:
+        bar = _progress(err, show_progress)
+        if bar is not None:
+            stack.enter_context(bar)
+        cables = _counted(_iter_cables(paths, report), report, bar)
+        records = _records(cables, include_raw)
+        try:
+            _write(fmt, records, selected)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(1 if report.missing else 0) from None
+
+    if quiet:
+        _print_missing(err, report)
+        for source, reason in report.failed:
+            err.print(f"[yellow]not a cable:[/] {escape(source)}: {escape(reason)}", soft_wrap=True)
+    else:
+        _print_summary(err, report)
+    if report.missing:
+        raise typer.Exit(1)
+
+
+def _write(fmt: str, records: Iterator[dict[str, Any]], selected: list[str]) -> None:
+    out = sys.stdout
+    if fmt == "table":
+        columns = selected or list(DEFAULT_TABLE_FIELDS)
+        writer = TableWriter(_stdout_console(min_width=140), columns)
+        for record in iter_selected(records, columns):
+            writer.write(record)
+        writer.close()
+    elif fmt == "json":
+        write_json(iter_selected(records, selected), out)
+    elif fmt == "csv":
+        write_csv(iter_selected(records, selected), out, selected or None)
+    else:
+        write_nl(iter_selected(records, selected), out)
+    out.flush()
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (``| head``), point stdout at /dev/null so exit does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+@app.command("demo")
+def demo_command(
+    size: Annotated[
+        int | None,
+        typer.Option("--size", "-n", min=1, help=f"Cables to generate ({DEFAULT_DEMO_SIZE})."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the generated cables here instead of parsing."),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Generator seed (same seed, same bytes).")
+    ] = 0,
+) -> None:
+    """Parse the bundled demo cables and show what came out.
+
+    Without --out: the two real seed cables plus generated synthetic ones (five formats,
+    written to a temporary directory) are parsed and summarised as a table. With --out:
+    the generated cables are written there, for `cablescope parse DIR`.
+    """
+    from cablescope.demo.generator import write_corpus
+
+    count = size or DEFAULT_DEMO_SIZE
+    err = _stderr_console()
+    if out is not None:
+        written = write_corpus(out, count, seed=seed)
+        err.print(f"wrote {count:,} synthetic cables in {len(written):,} files to {out}")
+        return
+
+    console = _stdout_console(min_width=140)
+    with ExitStack() as stack:
+        seeds = stack.enter_context(resources.as_file(resources.files("cablescope.demo") / "seeds"))
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cablescope-demo-")))
+        write_corpus(tmp, count, seed=seed)
+        report = RunReport()  # timed from here: parsing, not generating
+        cables = _counted(_iter_cables([Path(seeds), tmp], report), report, None)
+        writer = TableWriter(
+            console,
+            [name for name, _ in DEMO_COLUMNS],
+            headers=[header for _, header in DEMO_COLUMNS],
+            title=f"Cablescope demo: 2 seed cables + {count} synthetic (seed {seed})",
+        )
+        for record in iter_selected(_records(cables, False), [n for n, _ in DEMO_COLUMNS]):
+            writer.write(record)
+        writer.close()
+    _print_summary(err, report)
+    if report.missing or report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("fields")
+def fields_command() -> None:
+    """List the keys of a record and what they mean (for --fields)."""
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("field")
+    table.add_column("meaning")
+    for name, meaning in FIELD_HELP.items():
+        table.add_row(name, meaning)
+    _stdout_console().print(table)
+
+
+__all__ = ["FIELD_HELP", "app"]
+
+
+if __name__ == "__main__":  # `python -m cablescope.cli …`, as the benchmark runs it
+    app()
