@@ -187,6 +187,7 @@ def make_id(year: int | str, station: str, serial: str | int) -> str:
     return f"{_two_digit_year(year)}{station_from_post(station)}{int(digits) if digits else 0}"
 
 
+@lru_cache(maxsize=16384)  # pure, and ids recur (own id, references, furniture)
 def split_id(cable_id: str) -> tuple[str, str, str] | None:
     """``("05", "RIODEJANEIRO", "123")`` for ``05RIODEJANEIRO123``; None for a non-id.
 
@@ -208,6 +209,7 @@ def year_of_id(cable_id: str) -> int | None:
     return 1900 + yy if yy >= 66 else 2000 + yy
 
 
+@lru_cache(maxsize=16384)  # pure, and ids recur (own id, references, furniture)
 def canonical_id(raw_id: str) -> str:
     """The canonical reference id: ``05RIO123`` → ``05RIODEJANEIRO123``.
 

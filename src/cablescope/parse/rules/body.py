@@ -111,17 +111,35 @@ def restore_apostrophes(text: str) -> str:
     return _COMMA_APOSTROPHE_RE.sub(_apostrophe, text) if "," in text else text
 
 
-def squeeze(text: str) -> str:
-    """Runs of spaces within lines become one space and lines lose their edge spaces.
-
-    (`str.replace` scans once whether or not it finds anything: no `in` test first.)"""
+def _plain_spaces(text: str) -> str:
+    """Tabs and odd spaces become plain spaces; carriage returns go."""
     if "\t" in text:
         text = text.replace("\t", " ")
     if "\r" in text:
         text = text.replace("\r", "")
     if "\xa0" in text or "\u2028" in text:
         text = text.replace("\xa0", " ").replace("\u2028", " ").replace("\u2029", " ")
+    return text
+
+
+def squeeze(text: str) -> str:
+    """Runs of spaces within lines become one space and lines lose their edge spaces.
+
+    (`str.replace` scans once whether or not it finds anything: no `in` test first.)"""
+    text = _plain_spaces(text)
     return _SPACE_RUN_RE.sub(" ", text).replace(" \n", "\n").replace("\n ", "\n")
+
+
+def _squeeze_edges(text: str) -> str:
+    """`squeeze`, except that spaces at the very start and end of `text` go as well.
+
+    Splitting into lines and stripping each costs about half of the two whole-text
+    ``replace`` passes (``" \\n"`` and ``"\\n "`` are frequent, so each scan stalls often);
+    for `tidy_many`, whose pieces are stripped anyway, the ends make no difference."""
+    text = _plain_spaces(text)
+    if "  " in text:
+        text = _SPACE_RUN_RE.sub(" ", text)
+    return "\n".join([line.strip(" ") for line in text.split("\n")])
 
 
 def is_doubled(text: str) -> bool:
@@ -152,7 +170,7 @@ def tidy_many(pieces: list[str], doubled: bool = False) -> list[str]:
     if not pieces:
         return []
     joined = "\x00".join(piece.replace("\x00", " ") for piece in pieces)
-    joined = squeeze(joined)
+    joined = _squeeze_edges(joined)
     if doubled:
         joined = joined.replace("\n\n", "\n")
     while "\n\n\n" in joined:

@@ -10,6 +10,7 @@ dates to ISO ``YYYY-MM-DD``, the classification to the corpus spelling
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from cablescope.ids import canonical_id, split_id, year_of_id
@@ -41,13 +42,20 @@ _CAVEATS = {
 }
 _LEVELS_LONGEST_FIRST = sorted(_LEVELS, key=len, reverse=True)
 _CLASS_SPLIT = re.compile(r"\s*//?\s*")
+_SPACES = re.compile(r"\s+")
 
 
 def normalize_classification(value: Any) -> str | None:
     """The classification as the corpus writes it: ``secret//noforn`` → ``SECRET//NOFORN``."""
     if value is None:
         return None
-    text = re.sub(r"\s+", " ", str(value)).strip().upper()
+    return _normalize_classification_text(str(value))
+
+
+@lru_cache(maxsize=1024)
+def _normalize_classification_text(value: str) -> str | None:
+    """`normalize_classification` of a string (cached: a corpus uses a handful of values)."""
+    text = _SPACES.sub(" ", value).strip().upper()
     if not text:
         return None
     parts = [p for p in _CLASS_SPLIT.split(text) if p]
@@ -88,7 +96,7 @@ def apply(state: ParseState) -> None:
             state.problem("id", f"malformed id {raw_id.strip()!r} read as {cable.id!r}")
     origin = metadata.get("origin")
     if isinstance(origin, str) and origin.strip():
-        cable.origin = re.sub(r"\s+", " ", origin).strip()
+        cable.origin = " ".join(origin.split())
     for key in ("date", "released"):
         raw = metadata.get(key)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -102,5 +110,5 @@ def apply(state: ParseState) -> None:
         cable.classification = classification
     subject = metadata.get("subject")
     if isinstance(subject, str) and subject.strip():
-        state.scratch["metadata_subject"] = re.sub(r"\s+", " ", subject).strip()
+        state.scratch["metadata_subject"] = " ".join(subject.split())
     state.year = year_from(cable.date, cable.id)

@@ -147,7 +147,7 @@ def scan(
     segment = text[start:stop]
     if "REF" not in segment and "Ref" not in segment and "ref" not in segment:
         return None  # the common case, found without a regex
-    marker = _MARKER.search(text, start, stop)
+    marker = _MARKER.search(text, _marker_from(text, segment, start), stop)
     if not marker:
         return None
     block_start = marker.end()
@@ -161,6 +161,24 @@ def scan(
     for bullet, offset, item in _items(block_text):
         _read_item(item, bullet, block_start + offset, default_year, own, result)
     return result
+
+
+def _marker_from(text: str, segment: str, start: int) -> int:
+    """Where `_MARKER` can first match in `text` (`segment` is ``text[start:stop]``).
+
+    Every match holds a ``REF`` (any case) and begins at it or at the blanks before it, so
+    the search may begin there: the case-insensitive pattern with lookbehinds is slow to
+    run over the text in front. Lowering keeps offsets only for ASCII text.
+    """
+    if not segment.isascii():
+        return start
+    first = segment.lower().find("ref")
+    if first < 0:
+        return start
+    begin = start + first
+    while begin > start and text[begin - 1] in " \t":
+        begin -= 1
+    return begin
 
 
 # ----------------------------------------------------------------------------------------

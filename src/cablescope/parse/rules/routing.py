@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from cablescope.model import Precedence, Recipient
 from cablescope.parse.state import ParseState
@@ -177,8 +177,12 @@ def _station(route: str | None, name: str) -> str | None:
     return decoded
 
 
+@lru_cache(maxsize=16384)
 def _split_addressee(text: str) -> tuple[str | None, str, str | None, str | None]:
-    """``RUEHC/SECSTATE WASHDC IMMEDIATE 0617`` → (route, name, precedence, mcn)."""
+    """``RUEHC/SECSTATE WASHDC IMMEDIATE 0617`` → (route, name, precedence, mcn).
+
+    Cached: collective address lists repeat from cable to cable (half the lines of the
+    cablegate sample are seen before)."""
     route = None
     slash = text.find("/", 0, 9)
     if slash > 0 and _ROUTE.fullmatch(text, 0, slash):
