@@ -26,7 +26,7 @@ from cablescope.errors import CableError
 from cablescope.model import Cable
 from cablescope.parse import parse_document
 from cablescope.parse.formats.common import ReplayStream, read_head
-from cablescope.parse.formats.detect import iter_items
+from cablescope.parse.formats.detect import iter_items, without_errors
 from cablescope.parse.state import Document
 
 PathArg = str | os.PathLike[str]
@@ -60,13 +60,7 @@ def iter_documents(
     path: PathArg | Iterable[PathArg], *, on_error: ErrorHandler | None = None
 ) -> Iterator[Document]:
     """Every cable under `path` as a format reader hands it over, before parsing."""
-    for item in _items(path):
-        if isinstance(item, CableError):
-            if on_error is None:
-                raise item
-            on_error(item)
-            continue
-        yield item
+    return without_errors(_items(path), on_error)
 
 
 def _paths(path: PathArg | Iterable[PathArg]) -> Iterator[PathArg]:

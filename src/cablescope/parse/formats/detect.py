@@ -145,7 +145,14 @@ def documents_from_stream(
     A cable that fails raises `CableError`, or with `on_error` is handed to it and the
     stream goes on.
     """
-    for item in iter_items(binary_stream, name):
+    return without_errors(iter_items(binary_stream, name), on_error)
+
+
+def without_errors(
+    items: Iterable[Document | CableError], on_error: ErrorHandler | None
+) -> Iterator[Document]:
+    """The documents of `items`; each error is raised, or handed to `on_error` and skipped."""
+    for item in items:
         if isinstance(item, CableError):
             if on_error is None:
                 raise item
