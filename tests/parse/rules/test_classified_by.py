@@ -125,3 +125,21 @@ def test_unreadable_line_is_a_problem() -> None:
     state = _state("S E C R E T STATE 1\nSUBJECT: X\n\nClassified By: ...\n\n1. (S) Text.\n")
     classified_by_rule.apply(state)
     assert [(p.field, p.line) for p in state.cable.problems] == [("classified_by", 4)]
+
+
+def test_characters_that_lower_to_two_keep_offsets() -> None:
+    """``İ`` lower-cases to two characters: the label must still be found where it is."""
+    line = "Classified By: Consul General Sandra Oudkirk, for reasons 1.4 (b) and (d).\n"
+    plain = classified_by_record("ISTANBUL 000123\n\n" + line)
+    dotted = classified_by_record("İSTANBUL İZMİR 000123\n\n" + line)
+    assert plain is not None and plain.names
+    assert dotted is not None
+    assert dotted.to_dict() == plain.to_dict()
+
+
+def test_characters_that_lower_to_two_keep_the_block_offsets() -> None:
+    """The block found in a text with ``İ`` starts at the label, not some characters on."""
+    body = "SUBJECT: İZMİR PORT\n\nClassified By: DCM Jane Doe, reasons 1.4 (b), (d)\n"
+    found = classified_by_rule.find_classified_by(body)
+    assert found is not None
+    assert body[found.start :].startswith("Classified By")

@@ -171,7 +171,7 @@ def read(page: str | bytes, name: str | None = None, *, offset: int = 0) -> Docu
     else:
         cut = body_start(body_raw)
     body = body_raw[cut:]
-    if body.count(_CONTINUATION) > 3:
+    if "\\" in body and body.count(_CONTINUATION) > 3:  # one-character scan first: cheap
         body = body.replace(_CONTINUATION, "\n")
     body = body.rstrip().rstrip("\\").rstrip()
 

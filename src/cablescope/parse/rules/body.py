@@ -43,6 +43,7 @@ _NOISE_WORDS = (*_LEVEL_WORDS, "SIPDIS")
 
 _COMMA_APOSTROPHE_RE = re.compile(r",(?=(?:s|t|d|ll|re|ve|m)(?![A-Za-z0-9])|S(?![A-Za-z0-9]))")
 _SPACE_RUN_RE = re.compile("  +")
+_BLANK_RUN_RE = re.compile("\n\n\n+")
 
 
 def _noise_lines(text: str, words: tuple[str, ...] = _NOISE_WORDS) -> list[tuple[int, int]]:
@@ -142,6 +143,12 @@ def _squeeze_edges(text: str) -> str:
     return "\n".join([line.strip(" ") for line in text.split("\n")])
 
 
+def _cut_blank_runs(text: str) -> str:
+    """Runs of blank lines cut to one: a single regex pass, where a ``replace`` loop needs
+    one whole-text pass per halving of the longest run."""
+    return _BLANK_RUN_RE.sub("\n\n", text) if "\n\n\n" in text else text
+
+
 def is_doubled(text: str) -> bool:
     """True when nearly every newline is doubled, an artefact of some cablegate pages.
 
@@ -159,8 +166,7 @@ def tidy(text: str, doubled: bool = False) -> str:
     text = squeeze(text)
     if doubled:
         text = text.replace("\n\n", "\n")
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
+    text = _cut_blank_runs(text)
     return restore_apostrophes(text.strip())
 
 
@@ -169,12 +175,13 @@ def tidy_many(pieces: list[str], doubled: bool = False) -> list[str]:
     paragraph: each run has a fixed cost)."""
     if not pieces:
         return []
-    joined = "\x00".join(piece.replace("\x00", " ") for piece in pieces)
+    joined = "\x00".join(pieces)
+    if joined.count("\x00") != len(pieces) - 1:  # a NUL inside a piece: blank it first
+        joined = "\x00".join(piece.replace("\x00", " ") for piece in pieces)
     joined = _squeeze_edges(joined)
     if doubled:
         joined = joined.replace("\n\n", "\n")
-    while "\n\n\n" in joined:
-        joined = joined.replace("\n\n\n", "\n\n")
+    joined = _cut_blank_runs(joined)
     return [piece.strip() for piece in restore_apostrophes(joined).split("\x00")]
 
 

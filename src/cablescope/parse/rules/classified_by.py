@@ -89,6 +89,8 @@ _KEEP_DOT = re.compile(r"(?:\b[A-Z]|\bJR|\bSR|\bJr|\bSr)\.$")
 _COMMAS = re.compile(r"\s*,(?:\s*,)+")
 #: Fast case-insensitive scan: the label's start, looked for in a lower-cased copy.
 _LABEL_START = re.compile(r"clas{1,2}i?fied")
+#: The same on the original text, for a text whose lower-cased copy has another length.
+_LABEL_START_ANY_CASE = re.compile(_LABEL_START.pattern, re.I)
 _COMMA_APOSTROPHE = re.compile(r"\b([OD]),([A-Z][a-z])")
 _PARENTHETICAL = re.compile(r"\s*\([^()]{1,12}\)")
 _TITLE_PREFIXES = frozenset({"Pol", "Con", "Eco", "Min", "Mil", "Def", "Pub", "Pao", "Dep"})
@@ -361,18 +363,30 @@ def _accept(text: str, match: re.Match[str]) -> bool:
     return before.endswith(("  ", ". ", ".  ", ") ")) or not before.strip()
 
 
+def _label_starts(text: str, start: int, end: int) -> list[int]:
+    """Offsets in `text` where a ``classified`` label may start, within [start, end).
+
+    Scanning a lower-cased copy with a plain pattern is the fast way, but its offsets only
+    hold when lower-casing kept every character's length: ``İ`` lowers to two characters
+    and would shift every later offset. Then the slower case-insensitive scan of the
+    original text is used instead."""
+    lowered = text[start:end].lower()
+    if "fied" not in lowered:
+        return []
+    if len(lowered) != end - start:
+        return [found.start() for found in _LABEL_START_ANY_CASE.finditer(text, start, end)]
+    return [start + found.start() for found in _LABEL_START.finditer(lowered)]
+
+
 def find_classified_by(text: str, start: int = 0, end: int | None = None) -> _Found | None:
     """The first readable Classified By block in text[start:end] (before paragraph 3)."""
     end = len(text) if end is None else min(end, len(text))
     third = _THIRD_PARAGRAPH.search(text, start, end)
     if third:
         end = third.start()
-    lowered = text[start:end].lower()
-    if "fied" not in lowered:
-        return None
     first: _Found | None = None
-    for candidate in _LABEL_START.finditer(lowered, 0, end - start):
-        match = CLASSIFIED_BY.match(text, start + candidate.start(), end)
+    for label_at in _label_starts(text, start, end):
+        match = CLASSIFIED_BY.match(text, label_at, end)
         if match is None or not _accept(text, match):
             continue
         found = _read_block(text, match, end)

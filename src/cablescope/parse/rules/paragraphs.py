@@ -279,12 +279,19 @@ def _plain_heading(line: str) -> str | None:
     return " ".join(words)
 
 
+def _end_before_blanks(text: str, end: int) -> int:
+    """``len(text[:end].rstrip())`` without copying the text (called once per paragraph)."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def _split_plain_heading(segment: str, end: int, doubled: bool) -> tuple[str, str | None]:
     """A last line standing alone after a blank line is the next paragraph's heading."""
     line_start = segment.rfind("\n", 0, end) + 1
     if line_start == 0:
         return segment, None
-    above_end = len(segment[:line_start].rstrip())
+    above_end = _end_before_blanks(segment, line_start)
     if not above_end or segment.count("\n", above_end, line_start) < (3 if doubled else 2):
         return segment, None
     heading = _plain_heading(segment[line_start:end])
