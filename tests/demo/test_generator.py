@@ -262,3 +262,18 @@ def test_paragraph_numbers_and_markings_parse_as_intended(parsed: Parsed) -> Non
         if got != want:
             wrong.append((record["id"], record["format"], got, want))
     assert wrong == []
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_large_corpora_round_trip(tmp_path: Path, seed: int) -> None:
+    """300 cables a seed reach the rarer shapes (banners glued to a letter, flattened
+    unmarked telegrams) that the 40-cable corpus above may not."""
+    write_corpus(tmp_path, 300, seed=seed)
+    intended = {record["id"]: record for record in generate_records(300, seed=seed)}
+    keys = ("origin", "date", "classification", "sections", "subject", "tags", "signers", "dtg")
+    wrong = []
+    for cable in cablescope.read(tmp_path):
+        record, got = intended[cable.id], cable.to_dict()
+        wrong += [(cable.id, record["format"], k, record[k], got[k])
+                  for k in keys if got[k] != record[k]]
+    assert not wrong, wrong[:5]

@@ -194,3 +194,18 @@ def test_reflow_examples() -> None:
 )
 def test_reflow_only_moves_whitespace(text: str) -> None:
     assert "".join(jsonl.reflow(text).split()) == "".join(text.split())
+
+
+def test_unmarked_numbered_paragraphs_end_the_subject() -> None:
+    """All-caps telegrams have numbered paragraphs without markings: flattened, the subject
+    must still end where paragraph 1 begins, and figures in prose are no paragraph."""
+    body = (
+        "UNCLASSIFIED ACCRA 4979 E.O. 11652: N/A TAGS: PGOV GH SUBJECT: PORT TENDER: GHANA"
+        " WEIGHS OPTIONS 1. SUMMARY: OFFICIALS HAD NOT BEEN CONSULTED ON 3. ITEMS. 2. THE"
+        " MINISTRY EXPECTS A DRAFT BY 4. MAY. 3. COMMENT: NONE. SMITH"
+    )
+    text = jsonl.reflow(body)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert "SUBJECT: PORT TENDER: GHANA WEIGHS OPTIONS" in lines
+    assert sum(line.startswith(("1. ", "2. ", "3. ")) for line in lines) == 3
+    assert any("CONSULTED ON 3. ITEMS." in line for line in lines)

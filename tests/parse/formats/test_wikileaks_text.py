@@ -105,3 +105,22 @@ def test_other_texts_do_not_look_like_it(seeds_dir: Path) -> None:
     assert not wikileaks_text.looks_like(text.split("\n", 5)[5])  # header + body only
     assert not wikileaks_text.looks_like("hello\nworld\n")
     assert not wikileaks_text.looks_like(re.sub(r"\+0100 2008", "2008", text))
+
+
+@pytest.mark.parametrize(
+    ("glued", "banner"),
+    [
+        ("RUMICEA/USCENTCOM INTEL CEN MACDILL AFB FLUNCLAS SECTION 01 OF 02 LONDON 003062",
+         "UNCLAS SECTION 01 OF 02 LONDON 003062"),
+        ("RUMICEA/USCENTCOM INTEL CEN MACDILL AFB FLCONFIDENTIAL LONDON 003062",
+         "CONFIDENTIAL LONDON 003062"),
+    ],
+)
+def test_banner_glued_to_the_last_addressee(seeds_dir: Path, glued: str, banner: str) -> None:
+    """Without a precedence word or serial between them, the banner is glued to a letter."""
+    text = (seeds_dir / "08LONDON3062.txt").read_text(encoding="utf-8")
+    original = "RUMICEA/USCENTCOM INTEL CEN MACDILL AFB FL IMMEDIATES E C R E T SECTION 01 OF 02"
+    text = text.replace(original + " LONDON 003062", glued)
+    doc = wikileaks_text.read(text, name="glued.txt")
+    assert doc.header.rstrip().endswith("MACDILL AFB FL")
+    assert doc.body.startswith(banner)

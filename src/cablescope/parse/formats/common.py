@@ -99,13 +99,22 @@ _TAIL = (
 
 #: A banner with its post and serial. Spaced levels are distinctive enough to match anywhere
 #: (glued to the INFO line: ``…IMMEDIATES E C R E T``) and in any case (``S e c r e t``);
-#: plain words only at a line start or right after a field separator / precedence word.
+#: plain words only at a line start or right after a field separator / precedence word,
+#: or glued to the last addressee (``…WASHINGTON DCUNCLAS SECTION 01 OF 02 DAKAR 003561``,
+#: ``…AMEMBASSY MADRIDUNCLASSIFIED OTTAWA 4879``) when what follows can only be a banner:
+#: a section count, or a post and serial that end the line.
+_GLUED_TAIL = (
+    r"(?:[ \t]+SECTION[ \t]+\d+[ \t]+OF[ \t]+\d+" + _TAIL + r""
+    r"|[ \t]+[A-Z][A-Z .'()&/-]{0,48}?[ \t]*\d{3,8}[ \t]*$)"
+)
 BANNER = re.compile(
     r"(?i:" + _SPACED_LEVELS + r"(?:" + _TAIL + r")?)"
     r"|(?:^[ \t]*|(?<=[\t\",;:\]\d])|(?<=IMMEDIATE)|(?<=PRIORITY)|(?<=ROUTINE)|(?<=FLASH))"
     + _LEVELS
     + r"\b"
-    + _TAIL,
+    + _TAIL
+    + r"|(?<=[A-Z])(?:TOP SECRET|SECRET|CONFIDENTIAL|UNCLASSIFIED|UNCLAS)"
+    + _GLUED_TAIL,
     re.M,
 )
 #: Any case at a line start (``Unclas nairobi 000165``): a last resort, prose looks like this.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import Any
 
 from cablescope.errors import CableError
@@ -163,6 +164,38 @@ def _markers(body: str, start: int) -> list[tuple[int, int, str]]:
     return found
 
 
+_SENTENCE_ENDS = frozenset('.:;!?")')
+
+
+@cache
+def _paragraph_number(number: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<=[ \t]){number}\.[ \t]+(?=[A-Z\"(])")
+
+
+def _unmarked_paragraphs(body: str, start: int) -> list[tuple[int, int, str]]:
+    """Numbered paragraphs without portion markings (the all-caps telegrams of the 1960s-70s).
+
+    Only an unbroken sequence 1., 2., 3. … counts, and from 2. on each number must follow
+    the end of a sentence, so figures and section numbers in prose are not taken for one.
+    """
+    found: list[tuple[int, int, str]] = []
+    pos = start
+    for number in range(1, 200):
+        match = _paragraph_number(number).search(body, pos)
+        while match is not None and number > 1:
+            last = match.start() - 1
+            while last > 0 and body[last] in " \t\n":
+                last -= 1
+            if body[last] in _SENTENCE_ENDS:
+                break
+            match = _paragraph_number(number).search(body, match.end())
+        if match is None:
+            break
+        found.append((match.start(), match.end(), "para"))
+        pos = match.end()
+    return found
+
+
 def _edits(body: str, start: int) -> list[tuple[int, int, str]]:
     """(start, end, newlines) edits: replace body[start:end] (blanks) with the newlines."""
     edits: list[tuple[int, int, str]] = []
@@ -172,7 +205,10 @@ def _edits(body: str, start: int) -> list[tuple[int, int, str]]:
         if begin >= floor and begin > 0:  # edits stay in order and never overlap
             edits.append((begin, end, newlines))
 
-    for pos, end, kind in _markers(body, start):
+    markers = _markers(body, start)
+    if not any(kind == "para" for _, _, kind in markers):
+        markers = sorted(markers + _unmarked_paragraphs(body, start))
+    for pos, end, kind in markers:
         cut = _blank_before(body, pos)
         if cut == pos and kind not in ("rule", "page"):
             continue  # glued to the word before: not a marker
