@@ -407,6 +407,132 @@ def demo_command(
         raise typer.Exit(1)
 
 
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Cable files, directories or archives to store.", show_default=False),
+    ],
+    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path("cables.db"),
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Cables per transaction.")
+    ] = 500,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Progress bar on stderr (default: when stderr is a terminal).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Parse cables and store them in a SQLite archive (idempotent, safe to rerun)."""
+    from rich.progress import BarColumn, TimeRemainingColumn
+
+    from cablescope.ingest import estimate_total, ingest
+    from cablescope.store import open_store
+
+    err = _stderr_console()
+    missing = [str(p) for p in paths if str(p) != "-" and not p.exists()]
+    for path in missing:
+        err.print(f"[red]error:[/] no such file or directory: {escape(path)}", soft_wrap=True)
+    present = [p for p in paths if p.exists()]
+    show = progress if progress is not None else err.is_terminal
+    with ExitStack() as stack:
+        store = stack.enter_context(open_store(db))
+        hook = None
+        if show:
+            bar = Progress(
+                SpinnerColumn(),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]} cables/s"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            stack.enter_context(bar)
+            task = bar.add_task("ingest", total=estimate_total(present), rate="…")
+            started = time.perf_counter()
+
+            def hook(count: int, source: str) -> None:
+                bar.update(task, advance=count)
+                done = bar.tasks[0].completed
+                bar.update(task, rate=f"{done / max(1e-9, time.perf_counter() - started):,.0f}")
+
+        report = ingest(present, store, batch_size=batch_size, progress=hook)
+        counts = store.counts()
+    stored = report.stored
+    err.print(
+        f"[bold]{stored.cables:,}[/] cables read in {report.elapsed:.1f} s "
+        f"({report.rate:,.0f} cables/s): {stored.new_versions:,} new versions, "
+        f"{stored.new_cables:,} new cables, {stored.new_sources:,} new sources"
+    )
+    err.print(
+        f"archive {escape(str(db))}: {counts['cables']:,} cables, {counts['versions']:,} "
+        f"versions, {counts['paragraphs']:,} paragraphs, {counts['problems']:,} problems, "
+        f"{_file_size(db) / 1e6:,.1f} MB"
+    )
+    for source, reason in report.failed[:20]:
+        err.print(f"[yellow]not a cable:[/] {escape(source)}: {escape(reason)}", soft_wrap=True)
+    if missing:
+        raise typer.Exit(1)
+
+
+def _file_size(db: Path) -> int:
+    return sum(
+        os.path.getsize(f"{db}{suffix}")
+        for suffix in ("", "-wal")
+        if os.path.exists(f"{db}{suffix}")
+    )
+
+
+@app.command("problems")
+def problems_command(
+    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path("cables.db"),
+    field_name: Annotated[
+        str | None, typer.Option("--field", help="Only problems of this field.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
+    as_nl: Annotated[bool, typer.Option("--nl", help="JSON Lines (default off a TTY).")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV.")] = False,
+    as_table: Annotated[bool, typer.Option("--table", help="A table (default on a TTY).")] = False,
+) -> None:
+    """List what the parser could not read cleanly in the stored cables."""
+    from cablescope.store import open_store
+
+    chosen = [
+        n
+        for n, on in (("json", as_json), ("nl", as_nl), ("csv", as_csv), ("table", as_table))
+        if on
+    ]
+    if len(chosen) > 1:
+        raise typer.BadParameter(
+            f"choose one output format, not {' and '.join('--' + c for c in chosen)}"
+        )
+    if not db.exists():
+        _stderr_console().print(f"[red]error:[/] no archive at {escape(str(db))}")
+        raise typer.Exit(1)
+    fmt = chosen[0] if chosen else ("table" if sys.stdout.isatty() else "nl")
+    columns = ["id", "version", "default", "field", "message", "line", "source"]
+    with open_store(db) as store:
+        records = store.problems(field_name)
+        if fmt == "table":
+            writer = TableWriter(_stdout_console(min_width=140), columns)
+            for record in records:
+                writer.write(record)
+            writer.close()
+        elif fmt == "json":
+            write_json(records, sys.stdout)
+        elif fmt == "csv":
+            write_csv(records, sys.stdout, columns)
+        else:
+            write_nl(records, sys.stdout)
+
+
 @app.command("fields")
 def fields_command() -> None:
     """List the keys of a record and what they mean (for --fields)."""

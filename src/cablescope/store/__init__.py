@@ -1,0 +1,109 @@
+"""The archive's storage interface: one `Store` API, with SQLite as the first backend.
+
+    >>> with open_store("cables.db") as store:
+    ...     store.write_batch(cables)
+
+`open_store` takes a plain path (SQLite) or a URL: ``sqlite:///path/to/cables.db``; a
+``postgresql://`` backend follows in a later issue and will implement the same `Store`.
+Everything SQL-dialect specific lives in the backend module; `records` turns a `Cable` into
+plain rows that any backend can write.
+
+Versions: every distinct text of a cable id is kept (`content_hash`, see `records`). The
+*default* ("newest") version of a cable is the one released last (`released` date, e.g. the
+2011 unredacted WikiLeaks texts over the 2010 redacted ones), then the one with fewer
+redactions, then the one ingested last. Re-ingesting a text already stored changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from cablescope.errors import CableError
+from cablescope.model import Cable
+
+DEFAULT_DB = "cables.db"
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """What one `write_batch` changed: new versions (of which new cables) and new sources."""
+
+    cables: int = 0
+    new_versions: int = 0
+    new_cables: int = 0
+    new_sources: int = 0
+
+    def add(self, other: BatchResult) -> None:
+        self.cables += other.cables
+        self.new_versions += other.new_versions
+        self.new_cables += other.new_cables
+        self.new_sources += other.new_sources
+
+
+class Store(ABC):
+    """A cable archive. Writes are batched; each `write_batch` is atomic (all or nothing)."""
+
+    url: str
+
+    @abstractmethod
+    def write_batch(
+        self, cables: Sequence[Cable], errors: Sequence[CableError] = ()
+    ) -> BatchResult:
+        """Store `cables` (and files that were not cables) in one transaction; idempotent."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Rows per table (cables, versions, paragraphs, …), for summaries and tests."""
+
+    @abstractmethod
+    def problems(self, field: str | None = None) -> Iterator[dict[str, Any]]:
+        """Parser problems of every stored version, optionally of one field, in id order."""
+
+    @abstractmethod
+    def get(self, cable_id: str, version: int | None = None) -> dict[str, Any] | None:
+        """The full record of a cable (its default version unless `version` is given)."""
+
+    @abstractmethod
+    def versions(self, cable_id: str) -> list[dict[str, Any]]:
+        """Every version of a cable: number, hash, released, redactions, is_default."""
+
+    @abstractmethod
+    def checksum(self) -> str:
+        """A digest of the stored content (not of timestamps): equal archives, equal sums."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Flush and release the connection."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_store(url_or_path: str | os.PathLike[str] = DEFAULT_DB) -> Store:
+    """The store at a path or URL (``sqlite:///file.db``; PostgreSQL not yet)."""
+    target = os.fspath(url_or_path)
+    if target.startswith(("postgres://", "postgresql://")):
+        raise NotImplementedError("the PostgreSQL backend is not written yet")
+    if target.startswith("sqlite:///"):
+        target = target[len("sqlite:///") :]
+    elif "://" in target:
+        raise ValueError(f"unknown store URL scheme: {target.split('://', 1)[0]}")
+    from cablescope.store.sqlite import SQLiteStore
+
+    return SQLiteStore(target)
+
+
+__all__ = ["DEFAULT_DB", "BatchResult", "Store", "open_store"]

@@ -1,0 +1,207 @@
+"""The SQLite archive schema, as a module so that it ships inside any wheel.
+
+One row per distinct text of a cable lives in `versions`; `cables` points each cable id at its
+default version, and every child table hangs off a version id. Filter and facet columns (date,
+year, month, origin, classification rank) sit on `versions` beside `is_current`, so a default
+search filters one table through partial indexes instead of joining through `cables`.
+
+Full text: both FTS5 indexes are *external content* — the text is stored once
+(`versions.subject`/`body`, `paragraphs.text`) and FTS5 keeps only its inverted index, which
+roughly halves the file against self-contained indexes while `snippet()`/`highlight()` still
+work. Every version is indexed; versions are never updated, so the index never needs the
+external-content delete dance, and searches keep the default texts with ``is_current``.
+"""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS versions (
+    id             INTEGER PRIMARY KEY,
+    cable_id       TEXT    NOT NULL,
+    number         INTEGER NOT NULL,          -- 1, 2, … in order of first ingest
+    content_hash   TEXT    NOT NULL,          -- sha256 of the raw text, whitespace collapsed
+    is_current     INTEGER NOT NULL DEFAULT 0,
+    published_id   TEXT,
+    date           TEXT,                      -- ISO date
+    year           INTEGER,
+    month          TEXT,                      -- YYYY-MM
+    released       TEXT,
+    dtg            TEXT,
+    origin         TEXT,
+    classification TEXT,
+    class_rank     INTEGER,                   -- index in model.CLASSIFICATION_ORDER
+    sender         TEXT,
+    subject        TEXT,
+    title          TEXT,
+    summary        TEXT,
+    redactions     INTEGER NOT NULL DEFAULT 0,
+    paragraph_count INTEGER NOT NULL DEFAULT 0,
+    problem_count  INTEGER NOT NULL DEFAULT 0,
+    synthetic      INTEGER NOT NULL DEFAULT 0,
+    header         TEXT    NOT NULL DEFAULT '',
+    body           TEXT    NOT NULL DEFAULT '',
+    record         TEXT    NOT NULL,          -- record JSON without body, header and ¶ texts
+    raw            BLOB,                      -- zlib-compressed text as read
+    ingested_at    TEXT    NOT NULL,
+    UNIQUE (cable_id, content_hash)
+);
+CREATE INDEX IF NOT EXISTS versions_hash ON versions (content_hash);
+CREATE INDEX IF NOT EXISTS current_date ON versions (date) WHERE is_current;
+CREATE INDEX IF NOT EXISTS current_origin ON versions (origin COLLATE NOCASE) WHERE is_current;
+CREATE INDEX IF NOT EXISTS current_class ON versions (class_rank) WHERE is_current;
+CREATE INDEX IF NOT EXISTS current_month ON versions (month) WHERE is_current;
+
+CREATE TABLE IF NOT EXISTS cables (
+    id            TEXT PRIMARY KEY,
+    version_id    INTEGER NOT NULL REFERENCES versions (id),
+    version_count INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS recipients (
+    version_id INTEGER NOT NULL REFERENCES versions (id),
+    role       TEXT    NOT NULL,              -- from, to, info
+    position   INTEGER NOT NULL,
+    route      TEXT,
+    name       TEXT    NOT NULL,
+    station    TEXT,
+    precedence TEXT,
+    mcn        TEXT,
+    PRIMARY KEY (version_id, role, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS recipients_name ON recipients (name COLLATE NOCASE, role);
+CREATE INDEX IF NOT EXISTS recipients_route ON recipients (route);
+
+CREATE TABLE IF NOT EXISTS tags (
+    version_id INTEGER NOT NULL REFERENCES versions (id),
+    position   INTEGER NOT NULL,
+    tag        TEXT    NOT NULL,
+    PRIMARY KEY (version_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tags_tag ON tags (tag, version_id);
+
+CREATE TABLE IF NOT EXISTS refs (
+    version_id INTEGER NOT NULL REFERENCES versions (id),
+    position   INTEGER NOT NULL,
+    value      TEXT    NOT NULL,              -- canonical cable id for kind CABLE
+    kind       TEXT    NOT NULL,
+    bullet     TEXT,
+    title      TEXT,
+    PRIMARY KEY (version_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS refs_value ON refs (value, version_id);
+
+CREATE TABLE IF NOT EXISTS captions (
+    version_id INTEGER NOT NULL REFERENCES versions (id),
+    position   INTEGER NOT NULL,
+    caption    TEXT    NOT NULL,
+    PRIMARY KEY (version_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS captions_caption ON captions (caption, version_id);
+
+CREATE TABLE IF NOT EXISTS signers (
+    version_id INTEGER NOT NULL REFERENCES versions (id),
+    position   INTEGER NOT NULL,
+    name       TEXT    NOT NULL,
+    PRIMARY KEY (version_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS signers_name ON signers (name COLLATE NOCASE, version_id);
+
+CREATE TABLE IF NOT EXISTS paragraphs (
+    id             INTEGER PRIMARY KEY,
+    version_id     INTEGER NOT NULL REFERENCES versions (id),
+    cable_id       TEXT    NOT NULL,          -- denormalised: snippets need no join
+    position       INTEGER NOT NULL,
+    number         INTEGER,
+    marking        TEXT,
+    classification TEXT,
+    noforn         INTEGER NOT NULL DEFAULT 0,
+    releasable_to  TEXT,                      -- '; '-joined
+    heading        TEXT,
+    line           INTEGER,
+    text           TEXT    NOT NULL,
+    UNIQUE (version_id, position)
+);
+CREATE INDEX IF NOT EXISTS paragraphs_marking ON paragraphs (marking);
+
+CREATE TABLE IF NOT EXISTS problems (
+    version_id INTEGER NOT NULL REFERENCES versions (id),
+    position   INTEGER NOT NULL,
+    field      TEXT    NOT NULL,
+    message    TEXT    NOT NULL,
+    line       INTEGER,
+    PRIMARY KEY (version_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS problems_field ON problems (field);
+
+CREATE TABLE IF NOT EXISTS sources (
+    id           INTEGER PRIMARY KEY,
+    version_id   INTEGER NOT NULL REFERENCES versions (id),
+    name         TEXT,                        -- file path, or archive:member
+    format       TEXT,
+    line         INTEGER,
+    byte_offset  INTEGER,
+    raw_hash     TEXT    NOT NULL,            -- sha256 of the raw text exactly as read
+    source_key   TEXT    NOT NULL UNIQUE,     -- hash of name, line, offset, raw_hash
+    ingested_at  TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sources_version ON sources (version_id);
+
+CREATE TABLE IF NOT EXISTS read_errors (
+    source      TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    seen_at     TEXT NOT NULL,
+    PRIMARY KEY (source, reason)
+) WITHOUT ROWID;
+
+-- Full text. Both indexes are external-content: the text is stored once (versions.body,
+-- paragraphs.text) and FTS5 keeps only its inverted index, roughly halving the file against
+-- a self-contained index while snippet()/highlight() still work. Every version is indexed
+-- (rows are never updated, so the index never needs the delete dance); searches keep the
+-- default ones by joining on versions.is_current.
+CREATE VIRTUAL TABLE IF NOT EXISTS cable_fts USING fts5 (
+    subject, body,
+    content = 'versions', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS paragraph_fts USING fts5 (
+    text, cable_id UNINDEXED, number UNINDEXED, marking UNINDEXED,
+    content = 'paragraphs', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- Readable views for Datasette and the sqlite3 shell: default versions only.
+CREATE VIEW IF NOT EXISTS cable_summary AS
+SELECT v.cable_id AS id, v.date, v.origin, v.classification, v.subject,
+       (SELECT group_concat(t.tag, ', ') FROM tags t WHERE t.version_id = v.id) AS tags,
+       v.paragraph_count AS paragraphs, v.problem_count AS problems,
+       c.version_count AS versions, v.number AS version
+FROM cables c JOIN versions v ON v.id = c.version_id;
+
+CREATE VIEW IF NOT EXISTS cable_recipients AS
+SELECT v.cable_id AS id, r.role, r.position, r.name, r.station, r.route, r.precedence
+FROM recipients r JOIN versions v ON v.id = r.version_id WHERE v.is_current;
+
+CREATE VIEW IF NOT EXISTS cable_paragraphs AS
+SELECT p.cable_id AS id, p.number, p.marking, p.classification, p.heading, p.text
+FROM paragraphs p JOIN versions v ON v.id = p.version_id WHERE v.is_current;
+
+CREATE VIEW IF NOT EXISTS cable_problems AS
+SELECT v.cable_id AS id, v.number AS version, p.field, p.message, p.line,
+       (SELECT s.name FROM sources s WHERE s.version_id = v.id ORDER BY s.id LIMIT 1) AS source
+FROM problems p JOIN versions v ON v.id = p.version_id;
+
+CREATE VIEW IF NOT EXISTS cable_versions AS
+SELECT v.cable_id AS id, v.number AS version, v.is_current AS is_default, v.released,
+       v.redactions, length(v.body) AS body_chars, v.content_hash, v.ingested_at
+FROM versions v;
+
+CREATE VIEW IF NOT EXISTS tag_counts AS
+SELECT t.tag, count(*) AS cables
+FROM tags t JOIN versions v ON v.id = t.version_id WHERE v.is_current
+GROUP BY t.tag;
+"""
+
+__all__ = ["SCHEMA"]

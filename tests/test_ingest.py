@@ -1,0 +1,119 @@
+"""End-to-end ingest: the dev tarball, the CLI, `problems`, and a SIGKILLed run resumed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import cablescope
+from cablescope.cli import app
+from cablescope.demo.generator import write_corpus
+from cablescope.ingest import estimate_total, ingest
+from cablescope.store import open_store
+
+
+@pytest.mark.corpus
+def test_dev_tarball(shared_path, tmp_path: Path) -> None:
+    tarball = shared_path("corpus", "cablegate-html-dev.tar.gz")
+    cables = list(cablescope.read(tarball))
+    ids = {c.id for c in cables}
+    texts = {(c.id, " ".join(c.raw.split())) for c in cables}
+    with open_store(tmp_path / "dev.db") as store:
+        report = ingest([tarball], store, batch_size=400)
+        counts = store.counts()
+        assert report.stored.cables == len(cables) == estimate_total([tarball])
+        assert counts["cables"] == len(ids)
+        assert counts["versions"] == len(texts)
+        assert counts["paragraphs"] == sum(len(c.paragraphs) for c in cables)
+        assert counts["problems"] == sum(len(c.problems) for c in cables)
+        assert counts["tags"] == sum(len(c.tags) for c in cables)
+        problems = list(store.problems())
+        assert len(problems) == counts["problems"]
+        # Cables the tarball holds twice under one id (a misnamed page) keep both texts.
+        for cable_id in {c.id for c in cables if sum(d.id == c.id for d in cables) > 1}:
+            assert cable_id is not None
+            assert sum(v["default"] for v in store.versions(cable_id)) == 1
+        before = store.checksum()
+        again = ingest([tarball], store)
+        assert (again.stored.new_versions, again.stored.new_sources) == (0, 0)
+        assert store.checksum() == before and store.counts() == counts
+
+
+def test_cli_ingest_and_problems(seeds_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    runner = CliRunner()
+    broken = tmp_path / "broken.txt"
+    broken.write_text("no cable here\n")
+    result = runner.invoke(app, ["ingest", str(seeds_dir), str(broken), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "2 new cables" in result.output
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM cables").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM read_errors").fetchone()[0] == 1
+        con.execute(
+            "INSERT INTO problems VALUES ((SELECT min(id) FROM versions), 99, 'tags', 'odd', 7)"
+        )
+    listed = runner.invoke(app, ["problems", "--db", str(db), "--json", "--field", "tags"])
+    assert listed.exit_code == 0, listed.output
+    records = json.loads(listed.stdout)
+    assert [(r["field"], r["message"], r["line"]) for r in records] == [("tags", "odd", 7)]
+    assert runner.invoke(app, ["problems", "--db", str(db), "--field", "nope", "--nl"]).stdout == ""
+    missing = runner.invoke(app, ["ingest", str(tmp_path / "nothing"), "--db", str(db)])
+    assert missing.exit_code == 1
+
+
+def _run_ingest(corpus: Path, db: Path) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "cablescope.cli",
+        "ingest",
+        str(corpus),
+        "--db",
+        str(db),
+        "--batch-size",
+        "50",
+        "--no-progress",
+    ]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def test_sigkill_then_rerun_matches_a_clean_run(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 1500, seed=3)
+    clean_db, killed_db = tmp_path / "clean.db", tmp_path / "killed.db"
+    assert _run_ingest(corpus, clean_db).wait(timeout=300) == 0
+
+    process = _run_ingest(corpus, killed_db)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # kill once some batches are committed
+        time.sleep(0.2)
+        if killed_db.exists() and _committed(killed_db) >= 200:
+            break
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    partial = _committed(killed_db)
+    with open_store(clean_db) as clean:
+        total = clean.counts()["versions"]
+        assert 0 < partial < total, "the kill must land mid-run"
+    assert _run_ingest(corpus, killed_db).wait(timeout=300) == 0
+    with open_store(clean_db) as clean, open_store(killed_db) as resumed:
+        assert resumed.counts() == clean.counts()
+        assert resumed.checksum() == clean.checksum()
+
+
+def _committed(db: Path) -> int:
+    try:
+        with sqlite3.connect(db, timeout=1) as con:
+            return con.execute("SELECT count(*) FROM versions").fetchone()[0]
+    except sqlite3.Error:
+        return 0
