@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -44,6 +44,7 @@ from cablescope.output import (
     TableWriter,
     iter_selected,
     parse_fields,
+    table_cell,
     write_csv,
     write_json,
     write_nl,
@@ -531,6 +532,92 @@ def problems_command(
             write_csv(records, sys.stdout, columns)
         else:
             write_nl(records, sys.stdout)
+
+
+#: What the search table shows: field, header, width (None: what is left).
+SEARCH_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    ("id", "ID", 18),
+    ("date", "Date", 10),
+    ("origin", "Origin", 18),
+    ("classification", "Class", 12),
+    ("paragraph", "¶", 3),
+    ("marking", "Mark", 6),
+    ("snippet", "Snippet", None),
+)
+
+
+def _search_table(records: list[dict[str, Any]]) -> None:
+    """Hits as a table whose snippet column gets the room (cable text is not Rich markup)."""
+    from rich.text import Text
+
+    table = Table(header_style="bold")
+    for _key, header, width in SEARCH_COLUMNS:
+        table.add_column(header, width=width, no_wrap=width is not None, overflow="ellipsis")
+    for record in records:
+        table.add_row(*(Text(table_cell(record.get(key))) for key, _h, _w in SEARCH_COLUMNS))
+    _stdout_console(min_width=140).print(table)
+
+
+@app.command(
+    "search",
+    epilog='Query language: words, "phrases", AND/OR/NOT, (…), prefix*, and from: to: tag: '
+    "class: (class>=CONFIDENTIAL) date: (2008-01..2009-06) ref: signer: caption: para:. "
+    "Exit status: 0 on success (even with no hits), 1 when the archive is missing, 2 for a "
+    "bad query or usage error.",
+)
+def search_command(
+    query: Annotated[str, typer.Argument(help="The query, e.g. 'iran tag:PREL date:2009'.")],
+    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path("cables.db"),
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON array of hits.")] = False,
+    as_nl: Annotated[bool, typer.Option("--nl", help="JSON Lines (default off a TTY).")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV.")] = False,
+    as_table: Annotated[bool, typer.Option("--table", help="A table (default on a TTY).")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Hits per page.")] = 20,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Hits to skip.")] = 0,
+    sort: Annotated[
+        str, typer.Option("--sort", help="relevance, date (oldest first) or -date.")
+    ] = "relevance",
+) -> None:
+    """Search the archive's default versions; the total goes to stderr, hits to stdout."""
+    from cablescope.search import QuerySyntaxError, parse_query
+    from cablescope.search.results import SORTS, SearchHit
+    from cablescope.store import open_store
+
+    chosen = [
+        n
+        for n, on in (("json", as_json), ("nl", as_nl), ("csv", as_csv), ("table", as_table))
+        if on
+    ]
+    if len(chosen) > 1:
+        raise typer.BadParameter(
+            f"choose one output format, not {' and '.join('--' + c for c in chosen)}"
+        )
+    if sort not in SORTS:
+        raise typer.BadParameter(f"choose one of {', '.join(SORTS)}", param_hint="--sort")
+    err = _stderr_console()
+    try:
+        tree = parse_query(query)
+    except QuerySyntaxError as exc:
+        err.print(f"[red]error:[/] bad query: {escape(exc.message)}", soft_wrap=True)
+        err.print(exc.caret(), soft_wrap=True, markup=False)
+        raise typer.Exit(2) from None
+    if not db.exists():
+        err.print(f"[red]error:[/] no archive at {escape(str(db))}")
+        raise typer.Exit(1)
+    fmt = chosen[0] if chosen else ("table" if sys.stdout.isatty() else "nl")
+    with open_store(db) as store:
+        page = store.search(tree, limit=limit, offset=offset, sort=sort)
+    records = [hit.to_dict() for hit in page.hits]
+    if fmt == "table":
+        _search_table(records)
+    elif fmt == "json":
+        write_json(records, sys.stdout)
+    elif fmt == "csv":
+        write_csv(records, sys.stdout, [f.name for f in fields(SearchHit)])
+    else:
+        write_nl(records, sys.stdout)
+    shown = f"{offset + 1:,}–{offset + len(records):,}" if records else "none"
+    err.print(f"{page.total:,} matching cables; showing {shown}")
 
 
 @app.command("fields")

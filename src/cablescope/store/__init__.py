@@ -21,10 +21,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cablescope.errors import CableError
 from cablescope.model import Cable
+
+if TYPE_CHECKING:
+    from cablescope.search.query import Node
+    from cablescope.search.results import SearchPage
 
 DEFAULT_DB = "cables.db"
 
@@ -75,6 +79,13 @@ class Store(ABC):
     @abstractmethod
     def checksum(self) -> str:
         """A digest of the stored content (not of timestamps): equal archives, equal sums."""
+
+    @abstractmethod
+    def search(
+        self, query_ast: Node, *, limit: int = 20, offset: int = 0, sort: str = "relevance"
+    ) -> SearchPage:
+        """One page of default versions matching a parsed query (`search.parse_query`),
+        sorted by ``relevance``, ``date`` or ``-date``, with the total count."""
 
     @abstractmethod
     def close(self) -> None:

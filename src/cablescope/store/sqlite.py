@@ -13,13 +13,17 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cablescope.errors import CableError
 from cablescope.model import Cable
 from cablescope.store import BatchResult, Store
 from cablescope.store.records import PARAGRAPH_COLUMNS, VersionRows, restore_record, to_rows
 from cablescope.store.schema import SCHEMA
+
+if TYPE_CHECKING:
+    from cablescope.search.query import Node
+    from cablescope.search.results import SearchPage
 
 SCHEMA_VERSION = "1"
 
@@ -308,6 +312,13 @@ class SQLiteStore(Store):
                 cells = row if "paragraphs" not in sql else row[:2] + row[3:]  # skip para id
                 digest.update(repr(cells).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
+
+    def search(
+        self, query_ast: Node, *, limit: int = 20, offset: int = 0, sort: str = "relevance"
+    ) -> SearchPage:
+        from cablescope.store.sqlite_search import search
+
+        return search(self.db, query_ast, limit=limit, offset=offset, sort=sort)
 
     def close(self) -> None:
         try:

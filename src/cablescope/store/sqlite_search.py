@@ -1,0 +1,313 @@
+"""Query tree → SQLite SQL: FTS5 MATCH for the words, subqueries for the filters.
+
+The top-level conjunction is split three ways. Its plain-text parts (words, phrases, their
+AND/OR and ``a NOT b``) become one FTS5 MATCH expression that drives the query and ranks it
+(bm25). ``para:`` filters switch the driving table to `paragraph_fts`, so the words must
+match inside one paragraph with that marking. Everything else (filters, and text mixed into
+an OR with filters) becomes WHERE conditions on `versions`, text through
+``v.id IN (SELECT rowid FROM cable_fts WHERE cable_fts MATCH ?)``.
+
+User text never reaches SQL: every value is a bound parameter, and every FTS5 term is a
+double-quoted string with its quotes doubled, so no word can act as FTS5 syntax either.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from cablescope.search.query import (
+    And,
+    ClassRange,
+    DateRange,
+    Match,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Term,
+)
+from cablescope.search.results import HIGHLIGHT, SORTS, SearchHit, SearchPage
+
+Sql = tuple[str, list[Any]]
+
+_OPEN, _CLOSE = HIGHLIGHT
+_CABLE_SNIPPET = f"snippet(cable_fts, -1, '{_OPEN}', '{_CLOSE}', '…', 24)"
+_PARAGRAPH_SNIPPET = f"snippet(paragraph_fts, 0, '{_OPEN}', '{_CLOSE}', '…', 24)"
+_ORDER = {
+    "relevance": "h.score IS NULL, h.score, v.date IS NULL, v.date DESC, v.cable_id",
+    "date": "v.date IS NULL, v.date, v.cable_id",
+    "-date": "v.date IS NULL, v.date DESC, v.cable_id",
+}
+
+
+# -- FTS5 expressions -----------------------------------------------------------------------
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fts_expression(node: Node) -> str | None:
+    """The FTS5 MATCH text for a pure-text node; None when FTS5 cannot say it (filters, a
+    NOT with nothing positive beside it)."""
+    if isinstance(node, Term):
+        return _quote(node.text) + ("*" if node.prefix else "")
+    if isinstance(node, Phrase):
+        return _quote(node.text)
+    if isinstance(node, Or):
+        parts = [fts_expression(item) for item in node.items]
+        return None if None in parts else "(" + " OR ".join(map(str, parts)) + ")"
+    if isinstance(node, And):
+        positive = [fts_expression(i) for i in node.items if not isinstance(i, Not)]
+        negative = [fts_expression(i.item) for i in node.items if isinstance(i, Not)]
+        if not positive or None in positive or None in negative:
+            return None
+        return _with_negatives(" AND ".join(map(str, positive)), [str(n) for n in negative])
+    return None
+
+
+def _with_negatives(positive: str, negative: list[str]) -> str:
+    expression = f"({positive})"
+    return f"{expression} NOT ({' OR '.join(negative)})" if negative else expression
+
+
+def _positive_terms(node: Node) -> list[str]:
+    """Every word and phrase not under a NOT, for finding a paragraph to show."""
+    if isinstance(node, Term | Phrase):
+        return [str(fts_expression(node))]
+    if isinstance(node, And | Or):
+        return [term for item in node.items for term in _positive_terms(item)]
+    return []
+
+
+# -- filters --------------------------------------------------------------------------------
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _equals(column: str, match: Match) -> Sql:
+    """Case-blind equality, or a prefix for ``value*``."""
+    if match.prefix:
+        return f"{column} LIKE ? ESCAPE '\\'", [_escape_like(match.value) + "%"]
+    return f"{column} = ? COLLATE NOCASE", [match.value]
+
+
+def _has_words(column: str, match: Match) -> Sql:
+    """`column` holds the value as whole words: ``London`` in ``AMEMBASSY LONDON``."""
+    words = _escape_like(" ".join(match.value.split()))
+    pattern = f"% {words}%" if match.prefix else f"% {words} %"
+    return f"(' ' || coalesce({column}, '') || ' ') LIKE ? ESCAPE '\\'", [pattern]
+
+
+def normal_marking(marking: str) -> str:
+    """``s//nf`` and ``S/NF`` alike: upper case, single slashes."""
+    return marking.upper().replace("//", "/")
+
+
+def _paragraph_condition(match: Match, alias: str = "p") -> Sql:
+    column = f"replace(upper({alias}.marking), '//', '/')"
+    if match.prefix:
+        return f"{column} LIKE ? ESCAPE '\\'", [_escape_like(normal_marking(match.value)) + "%"]
+    return f"{column} = ?", [normal_marking(match.value)]
+
+
+def _child(table: str, condition: Sql) -> Sql:
+    return f"v.id IN (SELECT version_id FROM {table} WHERE {condition[0]})", condition[1]
+
+
+def _match_condition(match: Match) -> Sql:
+    field = match.field
+    if field == "from":
+        origin, sender = _has_words("v.origin", match), _has_words("v.sender", match)
+        return f"({origin[0]} OR {sender[0]})", origin[1] + sender[1]
+    if field == "to":
+        name, station = _has_words("name", match), _has_words("station", match)
+        either = f"role IN ('to', 'info') AND ({name[0]} OR {station[0]})"
+        return _child("recipients", (either, name[1] + station[1]))
+    if field == "para":
+        sql, params = _paragraph_condition(match)
+        return f"EXISTS (SELECT 1 FROM paragraphs p WHERE p.version_id = v.id AND {sql})", params
+    table, column = {
+        "tag": ("tags", "tag"),
+        "ref": ("refs", "value"),
+        "signer": ("signers", "name"),
+        "caption": ("captions", "caption"),
+    }[field]
+    return _child(table, _equals(column, match))
+
+
+def condition(node: Node) -> Sql:
+    """A WHERE condition on `versions v` for any node."""
+    text = fts_expression(node)
+    if text is not None:
+        return "v.id IN (SELECT rowid FROM cable_fts WHERE cable_fts MATCH ?)", [text]
+    if isinstance(node, And | Or):
+        parts = [condition(item) for item in node.items]
+        joiner = " AND " if isinstance(node, And) else " OR "
+        return "(" + joiner.join(p[0] for p in parts) + ")", [x for p in parts for x in p[1]]
+    if isinstance(node, Not):
+        sql, params = condition(node.item)
+        return f"NOT ({sql})", params
+    if isinstance(node, Match):
+        return _match_condition(node)
+    if isinstance(node, DateRange):
+        return _bounds("v.date", node.start, ">=", node.end, "<")
+    if isinstance(node, ClassRange):
+        return _bounds("v.class_rank", node.low, ">=", node.high, "<=")
+    raise TypeError(f"not a query node: {node!r}")  # pragma: no cover
+
+
+def _bounds(column: str, low: Any, low_op: str, high: Any, high_op: str) -> Sql:
+    parts: list[str] = []
+    params: list[Any] = []
+    for value, op in ((low, low_op), (high, high_op)):
+        if value is not None:
+            parts.append(f"{column} {op} ?")
+            params.append(value)
+    return "(" + (" AND ".join(parts) or "1") + ")", params
+
+
+# -- the query ------------------------------------------------------------------------------
+def _plan(node: Node) -> tuple[str | None, list[Match], list[Node]]:
+    """Split the top-level conjunction: FTS expression, ``para:`` filters, the rest."""
+    items = node.items if isinstance(node, And) else (node,)
+    positive: list[str] = []
+    negative: list[Node] = []
+    markings: list[Match] = []
+    rest: list[Node] = []
+    for item in items:
+        text = fts_expression(item)
+        if isinstance(item, Match) and item.field == "para":
+            markings.append(item)
+        elif text is not None:
+            positive.append(text)
+        elif isinstance(item, Not) and fts_expression(item.item) is not None:
+            negative.append(item)
+        else:
+            rest.append(item)
+    if not positive:
+        return None, markings, rest + negative
+    negatives = [str(fts_expression(n.item)) for n in negative if isinstance(n, Not)]
+    return _with_negatives(" AND ".join(positive), negatives), markings, rest
+
+
+def _inner(text: str | None, markings: list[Match], rest: list[Node]) -> Sql:
+    """SELECT vid, pid, score for every matching current cable (one row per cable)."""
+    conditions = [condition(item) for item in rest]
+    where = " AND ".join(["v.is_current", *(c[0] for c in conditions)])
+    params = [x for c in conditions for x in c[1]]
+    if markings:
+        marks = [_paragraph_condition(m) for m in markings]
+        mark_sql = " AND ".join(m[0] for m in marks)
+        mark_params = [x for m in marks for x in m[1]]
+        if text is None:
+            return (
+                "SELECT p.version_id AS vid, min(p.id) AS pid, NULL AS score FROM paragraphs p "
+                f"JOIN versions v ON v.id = p.version_id WHERE {mark_sql} AND {where} "
+                "GROUP BY p.version_id",
+                mark_params + params,
+            )
+        return (
+            "SELECT vid, pid, min(score) AS score FROM (SELECT p.version_id AS vid, p.id AS pid, "
+            "paragraph_fts.rank AS score FROM paragraph_fts "
+            "JOIN paragraphs p ON p.id = paragraph_fts.rowid "
+            "JOIN versions v ON v.id = p.version_id "
+            f"WHERE paragraph_fts MATCH ? AND {mark_sql} AND {where}) GROUP BY vid",
+            [text, *mark_params, *params],
+        )
+    if text is None:
+        return f"SELECT v.id AS vid, NULL AS pid, NULL AS score FROM versions v WHERE {where}", (
+            params
+        )
+    return (
+        "SELECT v.id AS vid, NULL AS pid, bm25(cable_fts, 4.0, 1.0) AS score FROM cable_fts "
+        f"JOIN versions v ON v.id = cable_fts.rowid WHERE cable_fts MATCH ? AND {where}",
+        [text, *params],
+    )
+
+
+def search(db: sqlite3.Connection, node: Node, *, limit: int, offset: int, sort: str) -> SearchPage:
+    """One page of current cables matching `node`, with snippets and best paragraphs."""
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    text, markings, rest = _plan(node)
+    inner, params = _inner(text, markings, rest)
+    total = db.execute(f"SELECT count(*) FROM ({inner})", params).fetchone()[0]
+    rows = db.execute(
+        "SELECT h.vid, h.pid, h.score, v.cable_id, v.date, v.origin, v.classification, "
+        f"v.subject FROM ({inner}) h JOIN versions v ON v.id = h.vid "
+        f"ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
+        [*params, max(0, limit), max(0, offset)],
+    ).fetchall()
+    page = SearchPage(total=total, limit=limit, offset=offset, sort=sort)
+    # Text in an OR with filters is not the driving MATCH, but its words still deserve a snippet.
+    highlight = text or " OR ".join(_positive_terms(node)) or None
+    for vid, pid, score, cable_id, date, origin, classification, subject in rows:
+        hit = SearchHit(cable_id, date, origin, classification, subject)
+        hit.score = None if score is None else round(-score, 4)
+        _decorate(db, hit, vid, pid, highlight, node)
+        page.hits.append(hit)
+    return page
+
+
+def _decorate(
+    db: sqlite3.Connection, hit: SearchHit, vid: int, pid: int | None, text: str | None, node: Node
+) -> None:
+    """Fill in the snippet and the paragraph that matched best."""
+    if pid is None and text is not None:
+        pid, hit.snippet = _best_paragraph(db, vid, text, node)
+        if pid is None:
+            hit.snippet = _first(
+                db,
+                f"SELECT {_CABLE_SNIPPET} FROM cable_fts WHERE cable_fts MATCH ? AND rowid = ?",
+                (text, vid),
+            )
+    elif pid is not None and text is not None:
+        hit.snippet = _first(
+            db,
+            f"SELECT {_PARAGRAPH_SNIPPET} FROM paragraph_fts "
+            "WHERE paragraph_fts MATCH ? AND rowid = ?",
+            (text, pid),
+        )
+    if hit.snippet is not None:  # one line: wrapped cable text reads badly in tables and CSV
+        hit.snippet = " ".join(hit.snippet.split())
+    if pid is None:
+        return
+    number, marking, paragraph_text = db.execute(
+        "SELECT number, marking, text FROM paragraphs WHERE id = ?", (pid,)
+    ).fetchone()
+    hit.paragraph, hit.marking = number, marking
+    if hit.snippet is None:
+        words = paragraph_text.split()
+        hit.snippet = " ".join(words[:24]) + (" …" if len(words) > 24 else "")
+
+
+def _first(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> Any:
+    row = db.execute(sql, params).fetchone()
+    return None if row is None else row[0]
+
+
+def _best_paragraph(
+    db: sqlite3.Connection, vid: int, text: str, node: Node
+) -> tuple[int | None, str | None]:
+    """The best-ranked paragraph of one version matching `text` (or, failing that, any of the
+    query's words): its id and snippet. Its ids are one run, so FTS5 scans only that range."""
+    first, last = db.execute(
+        "SELECT min(id), max(id) FROM paragraphs WHERE version_id = ?", (vid,)
+    ).fetchone()
+    if first is None:
+        return None, None
+    any_word = " OR ".join(_positive_terms(node))
+    for expression in dict.fromkeys(e for e in (text, any_word) if e):
+        row = db.execute(
+            f"SELECT paragraph_fts.rowid, {_PARAGRAPH_SNIPPET} FROM paragraph_fts "
+            "JOIN paragraphs p ON p.id = paragraph_fts.rowid WHERE paragraph_fts MATCH ? "
+            "AND paragraph_fts.rowid BETWEEN ? AND ? AND p.version_id = ? "
+            "ORDER BY bm25(paragraph_fts) LIMIT 1",
+            (expression, first, last, vid),
+        ).fetchone()
+        if row is not None:
+            return row[0], row[1]
+    return None, None
+
+
+__all__ = ["condition", "fts_expression", "normal_marking", "search"]
