@@ -42,7 +42,9 @@ _LEVEL_WORDS = ("UNCLASSIFIED", "CONFIDENTIAL", "SECRET", "LIMITED OFFICIAL USE"
 _NOISE_WORDS = (*_LEVEL_WORDS, "SIPDIS")
 
 _COMMA_APOSTROPHE_RE = re.compile(r",(?=(?:s|t|d|ll|re|ve|m)(?![A-Za-z0-9])|S(?![A-Za-z0-9]))")
-_SPACE_RUN_RE = re.compile("  +")
+#: Two or more spaces, written as two literal spaces so that the regex engine can skip to
+#: each "  " (a literal prefix) instead of trying a match at every single space.
+_SPACE_RUN_RE = re.compile("   *")
 _BLANK_RUN_RE = re.compile("\n\n\n+")
 
 

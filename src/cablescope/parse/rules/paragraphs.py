@@ -40,7 +40,9 @@ _START_CORE = (
 )
 #: A paragraph number at the start of a line (the newline is a literal: fast to scan for),
 #: with its marking when there is one; `_FIRST_LINE_START_RE` for the text's first line.
-_LINE_START_RE = re.compile(r"\n" + _START_CORE, re.M)
+#: The lookahead rejects the common line (one opening with a letter) before the groups
+#: are tried: a quarter faster over a whole text, same matches.
+_LINE_START_RE = re.compile(r"\n(?=[ \t\r\xa0\u2028\u2029]*[¶\d])" + _START_CORE, re.M)
 _FIRST_LINE_START_RE = re.compile(_START_CORE, re.M)
 #: A paragraph number after the end of a sentence on the same line: ``… of December.  9.
 #: (U) A/S …``. Accepted with a marking, or in an unmarked cable before a capital letter.
@@ -162,10 +164,10 @@ def _accept(text: str, unknown: list[tuple[int, str]], thorough: bool = False) -
     candidates = []
     strong_at: dict[int, int] = {}  # number → offset of its last ¶ or marked candidate
     for pos, match, inline in _candidates(text, thorough):
-        number = int(match.group("num"))
-        raw_mark = match.group("mark")
+        num, raw_mark, pil_text = match.group("num", "mark", "pil")  # one call, not three
+        number = int(num)
         marking = parse_marking(raw_mark) if raw_mark is not None else None
-        pil = match.group("pil") is not None
+        pil = pil_text is not None
         strong = pil or marking is not None
         if strong:
             strong_at[number] = pos
@@ -210,10 +212,10 @@ def _accept(text: str, unknown: list[tuple[int, str]], thorough: bool = False) -
     return starts
 
 
-def _last_lines(text: str, count: int) -> list[tuple[int, str]]:
-    """Up to `count` last non-blank lines as (start offset, stripped line), last first."""
+def _last_lines(text: str, count: int, end: int) -> list[tuple[int, str]]:
+    """Up to `count` last non-blank lines of ``text[:end]`` as (start offset, stripped
+    line), last first (`end` rather than a slice: no copy of a long paragraph)."""
     out: list[tuple[int, str]] = []
-    end = len(text)
     while end > 0 and len(out) < count:
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end].strip()
@@ -227,6 +229,8 @@ def _last_lines(text: str, count: int) -> list[tuple[int, str]]:
 _RULE_MARKS = "-=_*"
 _RULE_CHARS = "-=_* \t\xa0\u2028"
 _TRAILING_BLANKS = " \t\r\n\xa0\u2028\u2029\\"
+#: Characters that cannot end a plain heading (`_plain_heading`).
+_CLOSING_MARKS = ".;,:\"')"
 
 
 def _rule_run(text: str, end: int) -> int:
@@ -268,7 +272,7 @@ def _plain_heading(line: str) -> str | None:
     line = line.strip()
     if line.startswith("//") and line.endswith("//"):
         line = line.strip("/ ")
-    if not 2 <= len(line) <= 80 or line[-1] in ".;,:\"')" or line[0] in "-(*•[<":
+    if not 2 <= len(line) <= 80 or line[-1] in _CLOSING_MARKS or line[0] in "-(*•[<":
         return None
     letters = [c for c in line if c.isalpha()]
     if not letters or not letters[0].isupper() or not line.replace("X", "").strip(" .,"):
@@ -312,14 +316,17 @@ def split_heading(
     end = _content_end(segment)
     if not end:
         return segment, None
-    if segment[end - 1] not in _RULE_MARKS:
+    last = segment[end - 1]
+    if last not in _RULE_MARKS:
+        if last in _CLOSING_MARKS:
+            return segment, None  # the common case: a sentence end is no plain heading
         return _split_plain_heading(segment, end, doubled)
     rule_only = _rule_run(segment, end)  # the cut when no heading is found
     if _rule_marks(segment[rule_only:end]) < 3:
         return segment, None
     line_start = segment.rfind("\n", 0, rule_only) + 1
     head_part = segment[line_start:rule_only]
-    inner = _last_rule(head_part)
+    inner = _last_rule(head_part) if head_part else -1  # mostly empty: the rule has a line
     if inner >= 0 and head_part[inner:].strip(_RULE_CHARS):
         heading = head_part[inner:].strip(_RULE_CHARS)
         cut, first, ruled_above = line_start + _rule_run(head_part, inner), 0, True
@@ -334,7 +341,7 @@ def split_heading(
                 cut = line_start + head_part.find(heading) + sentence.end()
                 heading, ruled_above = heading[sentence.end() :], True
     else:
-        tail = _last_lines(segment[:line_start], 3)
+        tail = _last_lines(segment, 3, line_start)
         if not tail:
             return segment[:rule_only], None
         if _ends_with_rule(tail[0][1]):
@@ -347,7 +354,7 @@ def split_heading(
             return segment[:rule_only], None
     if not ruled_above:
         if first == 0:
-            tail = [(line_start, heading), *_last_lines(segment[:line_start], 2)]
+            tail = [(line_start, heading), *_last_lines(segment, 2, line_start)]
         step = 2 if doubled else 1
         if len(tail) > 1:
             above_start, above = tail[1]
@@ -381,7 +388,7 @@ def _split_blocks(
     pieces.append((position, text[position:]))
     for start, piece in pieces:
         body, next_heading = split_heading(piece, doubled)
-        if body.strip():
+        if body and not body.isspace():
             blocks.append((offset + start, body, heading))
             heading = None
         if next_heading:
@@ -463,7 +470,7 @@ def split_paragraphs(
     `unknown` as (offset, marking). `debris=False` skips blanking page marks, for a body
     the banner rule has already cleaned.
     """
-    if not text.strip():
+    if not text or text.isspace():  # `not text.strip()` without copying the text
         return []
     text = blank_noise(text, debris)
     doubled = is_doubled(text)
