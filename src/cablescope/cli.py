@@ -634,5 +634,10 @@ def fields_command() -> None:
 __all__ = ["FIELD_HELP", "app"]
 
 
+# Commands kept in their own modules register themselves on `app` when imported.
+import cablescope.commands.export  # noqa: E402
+import cablescope.commands.facets  # noqa: E402
+import cablescope.commands.show  # noqa: E402
+
 if __name__ == "__main__":  # `python -m cablescope.cli …`, as the benchmark runs it
     app()
