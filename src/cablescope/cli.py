@@ -635,7 +635,6 @@ __all__ = ["FIELD_HELP", "app"]
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
-import cablescope.commands.export  # noqa: E402
 import cablescope.commands.facets  # noqa: E402
 import cablescope.commands.show  # noqa: E402
 

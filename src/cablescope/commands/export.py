@@ -1,5 +1,0 @@
-"""The `export` command (being written)."""
-
-from __future__ import annotations
-
-from cablescope.cli import app  # noqa: F401  (commands register on the shared app)
