@@ -77,6 +77,10 @@ class Store(ABC):
         """Every version of a cable: number, hash, released, redactions, is_default."""
 
     @abstractmethod
+    def cited_by(self, cable_id: str) -> list[str]:
+        """Ids of the cables whose default version lists `cable_id` among its references."""
+
+    @abstractmethod
     def checksum(self) -> str:
         """A digest of the stored content (not of timestamps): equal archives, equal sums."""
 
@@ -86,6 +90,24 @@ class Store(ABC):
     ) -> SearchPage:
         """One page of default versions matching a parsed query (`search.parse_query`),
         sorted by ``relevance``, ``date`` or ``-date``, with the total count."""
+
+    @abstractmethod
+    def facets(
+        self,
+        query_ast: Node | None,
+        *,
+        fields: Sequence[str] | None = None,
+        limit: int | None = 10,
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Per facet (origin, classification, year, month, tag, recipient, signer; all when
+        `fields` is None) the top `limit` (None: all) values among the default versions
+        matching the query (every cable when None), as (value, cable count), commonest first."""
+
+    @abstractmethod
+    def histogram(
+        self, query_ast: Node | None, *, interval: str = "year"
+    ) -> list[tuple[str, int]]:
+        """Matching cables per ``year`` or ``month`` bucket, oldest first, gaps as 0."""
 
     @abstractmethod
     def close(self) -> None:

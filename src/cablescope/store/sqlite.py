@@ -283,6 +283,11 @@ class SQLiteStore(Store):
         )
         return [dict(zip(keys, row, strict=True)) | {"default": bool(row[4])} for row in rows]
 
+    def cited_by(self, cable_id: str) -> list[str]:
+        from cablescope.store.sqlite_reading import cited_by
+
+        return cited_by(self.db, cable_id)
+
     def checksum(self) -> str:
         digest = hashlib.sha256()
         queries = [
@@ -319,6 +324,24 @@ class SQLiteStore(Store):
         from cablescope.store.sqlite_search import search
 
         return search(self.db, query_ast, limit=limit, offset=offset, sort=sort)
+
+    def facets(
+        self,
+        query_ast: Node | None,
+        *,
+        fields: Sequence[str] | None = None,
+        limit: int | None = 10,
+    ) -> dict[str, list[tuple[str, int]]]:
+        from cablescope.store.sqlite_facets import facets
+
+        return facets(self.db, query_ast, fields=fields, limit=limit)
+
+    def histogram(
+        self, query_ast: Node | None, *, interval: str = "year"
+    ) -> list[tuple[str, int]]:
+        from cablescope.store.sqlite_facets import histogram
+
+        return histogram(self.db, query_ast, interval=interval)
 
     def close(self) -> None:
         try:

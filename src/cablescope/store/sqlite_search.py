@@ -225,6 +225,13 @@ def _inner(text: str | None, markings: list[Match], rest: list[Node]) -> Sql:
     )
 
 
+def matching_versions(node: Node | None) -> Sql:
+    """``SELECT vid …``: the ids of the current versions matching `node` (every current
+    version when None), one row each, for other queries (facets, export) to build on."""
+    inner, params = _inner(*_plan(node)) if node is not None else _inner(None, [], [])
+    return f"SELECT vid FROM ({inner})", params
+
+
 def search(db: sqlite3.Connection, node: Node, *, limit: int, offset: int, sort: str) -> SearchPage:
     """One page of current cables matching `node`, with snippets and best paragraphs."""
     if sort not in SORTS:
@@ -310,4 +317,4 @@ def _best_paragraph(
     return None, None
 
 
-__all__ = ["condition", "fts_expression", "normal_marking", "search"]
+__all__ = ["condition", "fts_expression", "matching_versions", "normal_marking", "search"]
