@@ -133,6 +133,25 @@ class RunReport:
         self.failed.append((str(source), str(reason)))
 
 
+def query_or_exit(query: str, err: Console) -> Any:
+    """The parsed query; bad syntax prints the message with a caret and exits 2."""
+    from cablescope.search import QuerySyntaxError, parse_query
+
+    try:
+        return parse_query(query)
+    except QuerySyntaxError as exc:
+        err.print(f"[red]error:[/] bad query: {escape(exc.message)}", soft_wrap=True)
+        err.print(exc.caret(), soft_wrap=True, markup=False)
+        raise typer.Exit(2) from None
+
+
+def archive_or_exit(db: Path, err: Console) -> None:
+    """Exit 1 with a clear message when the archive file is missing."""
+    if not db.exists():
+        err.print(f"[red]error:[/] no archive at {escape(str(db))}")
+        raise typer.Exit(1)
+
+
 def _stderr_console(force_terminal: bool | None = None) -> Console:
     console = Console(file=sys.stderr, force_terminal=force_terminal, highlight=False)
     if not console.is_terminal and console.width < 120:  # a log file: don't wrap at 80
@@ -579,7 +598,6 @@ def search_command(
     ] = "relevance",
 ) -> None:
     """Search the archive's default versions; the total goes to stderr, hits to stdout."""
-    from cablescope.search import QuerySyntaxError, parse_query
     from cablescope.search.results import SORTS, SearchHit
     from cablescope.store import open_store
 
@@ -595,15 +613,8 @@ def search_command(
     if sort not in SORTS:
         raise typer.BadParameter(f"choose one of {', '.join(SORTS)}", param_hint="--sort")
     err = _stderr_console()
-    try:
-        tree = parse_query(query)
-    except QuerySyntaxError as exc:
-        err.print(f"[red]error:[/] bad query: {escape(exc.message)}", soft_wrap=True)
-        err.print(exc.caret(), soft_wrap=True, markup=False)
-        raise typer.Exit(2) from None
-    if not db.exists():
-        err.print(f"[red]error:[/] no archive at {escape(str(db))}")
-        raise typer.Exit(1)
+    tree = query_or_exit(query, err)
+    archive_or_exit(db, err)
     fmt = chosen[0] if chosen else ("table" if sys.stdout.isatty() else "nl")
     with open_store(db) as store:
         page = store.search(tree, limit=limit, offset=offset, sort=sort)

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from cablescope.cli import _stderr_console, _stdout_console, app
+from cablescope.cli import _stderr_console, _stdout_console, app, archive_or_exit, query_or_exit
 from cablescope.output import write_csv, write_json, write_nl
 
 FACET_COLUMNS = ("facet", "value", "count")
@@ -116,7 +115,6 @@ def facets_command(
     as_table: Annotated[bool, typer.Option("--table", help="Tables (default on a TTY).")] = False,
 ) -> None:
     """Count the matching cables by origin, classification, date, TAGS, recipient, signer."""
-    from cablescope.search import QuerySyntaxError, parse_query
     from cablescope.store import open_store
     from cablescope.store.sqlite_facets import INTERVALS
 
@@ -125,17 +123,8 @@ def facets_command(
         raise typer.BadParameter(f"choose one of {', '.join(INTERVALS)}", param_hint="--histogram")
     fields = _fields(field_names)
     err = _stderr_console()
-    tree = None
-    if query.strip():
-        try:
-            tree = parse_query(query)
-        except QuerySyntaxError as exc:
-            err.print(f"[red]error:[/] bad query: {escape(exc.message)}", soft_wrap=True)
-            err.print(exc.caret(), soft_wrap=True, markup=False)
-            raise typer.Exit(2) from None
-    if not db.exists():
-        err.print(f"[red]error:[/] no archive at {escape(str(db))}")
-        raise typer.Exit(1)
+    tree = query_or_exit(query, err) if query.strip() else None
+    archive_or_exit(db, err)
     with open_store(db) as store:
         total = store.search(tree, limit=0).total if tree is not None else None
         if histogram is not None:
