@@ -133,6 +133,20 @@ class RunReport:
         self.failed.append((str(source), str(reason)))
 
 
+def output_format(as_json: bool, as_nl: bool, as_csv: bool, as_table: bool) -> str:
+    """The one output format asked for; default a table on a terminal, JSON Lines otherwise."""
+    chosen = [
+        name
+        for name, on in (("json", as_json), ("nl", as_nl), ("csv", as_csv), ("table", as_table))
+        if on
+    ]
+    if len(chosen) > 1:
+        raise typer.BadParameter(
+            f"choose one output format, not {' and '.join('--' + c for c in chosen)}"
+        )
+    return chosen[0] if chosen else ("table" if sys.stdout.isatty() else "nl")
+
+
 def query_or_exit(query: str, err: Console) -> Any:
     """The parsed query; bad syntax prints the message with a caret and exits 2."""
     from cablescope.search import QuerySyntaxError, parse_query
@@ -302,15 +316,7 @@ def parse_command(
     The output is a table when stdout is a terminal and JSON Lines otherwise; a summary
     (cables read, files that were not cables, commonest problems) goes to stderr.
     """
-    chosen = [
-        name
-        for name, on in (("json", as_json), ("nl", as_nl), ("csv", as_csv), ("table", as_table))
-        if on
-    ]
-    if len(chosen) > 1:
-        raise typer.BadParameter(
-            f"choose one output format, not {' and '.join('--' + c for c in chosen)}"
-        )
+    fmt = output_format(as_json, as_nl, as_csv, as_table)
     selected = parse_fields(fields)
     unknown = [f for f in selected if not _known_field(f)]
     if unknown:
@@ -318,7 +324,6 @@ def parse_command(
             f"unknown field(s) {', '.join(unknown)}; see `cablescope fields`",
             param_hint="--fields",
         )
-    fmt = chosen[0] if chosen else ("table" if sys.stdout.isatty() else "nl")
     include_raw = raw or any(f.split(".", 1)[0] == "raw" for f in selected)
 
     err = _stderr_console(force_terminal=True if progress else None)
@@ -524,19 +529,10 @@ def problems_command(
     """List what the parser could not read cleanly in the stored cables."""
     from cablescope.store import open_store
 
-    chosen = [
-        n
-        for n, on in (("json", as_json), ("nl", as_nl), ("csv", as_csv), ("table", as_table))
-        if on
-    ]
-    if len(chosen) > 1:
-        raise typer.BadParameter(
-            f"choose one output format, not {' and '.join('--' + c for c in chosen)}"
-        )
+    fmt = output_format(as_json, as_nl, as_csv, as_table)
     if not db.exists():
         _stderr_console().print(f"[red]error:[/] no archive at {escape(str(db))}")
         raise typer.Exit(1)
-    fmt = chosen[0] if chosen else ("table" if sys.stdout.isatty() else "nl")
     columns = ["id", "version", "default", "field", "message", "line", "source"]
     with open_store(db) as store:
         records = store.problems(field_name)
@@ -601,21 +597,12 @@ def search_command(
     from cablescope.search.results import SORTS, SearchHit
     from cablescope.store import open_store
 
-    chosen = [
-        n
-        for n, on in (("json", as_json), ("nl", as_nl), ("csv", as_csv), ("table", as_table))
-        if on
-    ]
-    if len(chosen) > 1:
-        raise typer.BadParameter(
-            f"choose one output format, not {' and '.join('--' + c for c in chosen)}"
-        )
+    fmt = output_format(as_json, as_nl, as_csv, as_table)
     if sort not in SORTS:
         raise typer.BadParameter(f"choose one of {', '.join(SORTS)}", param_hint="--sort")
     err = _stderr_console()
     tree = query_or_exit(query, err)
     archive_or_exit(db, err)
-    fmt = chosen[0] if chosen else ("table" if sys.stdout.isatty() else "nl")
     with open_store(db) as store:
         page = store.search(tree, limit=limit, offset=offset, sort=sort)
     records = [hit.to_dict() for hit in page.hits]

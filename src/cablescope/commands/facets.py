@@ -17,26 +17,20 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from cablescope.cli import _stderr_console, _stdout_console, app, archive_or_exit, query_or_exit
+from cablescope.cli import (
+    _stderr_console,
+    _stdout_console,
+    app,
+    archive_or_exit,
+    output_format,
+    query_or_exit,
+)
 from cablescope.output import write_csv, write_json, write_nl
 
 FACET_COLUMNS = ("facet", "value", "count")
 HISTOGRAM_COLUMNS = ("bucket", "count")
 #: Widest bar in the histogram table, in characters.
 BAR_WIDTH = 40
-
-
-def _format(as_json: bool, as_nl: bool, as_csv: bool, as_table: bool) -> str:
-    chosen = [
-        name
-        for name, on in (("json", as_json), ("nl", as_nl), ("csv", as_csv), ("table", as_table))
-        if on
-    ]
-    if len(chosen) > 1:
-        raise typer.BadParameter(
-            f"choose one output format, not {' and '.join('--' + c for c in chosen)}"
-        )
-    return chosen[0] if chosen else ("table" if sys.stdout.isatty() else "nl")
 
 
 def _fields(requested: list[str] | None) -> list[str] | None:
@@ -118,7 +112,7 @@ def facets_command(
     from cablescope.store import open_store
     from cablescope.store.sqlite_facets import INTERVALS
 
-    fmt = _format(as_json, as_nl, as_csv, as_table)
+    fmt = output_format(as_json, as_nl, as_csv, as_table)
     if histogram is not None and histogram not in INTERVALS:
         raise typer.BadParameter(f"choose one of {', '.join(INTERVALS)}", param_hint="--histogram")
     fields = _fields(field_names)
