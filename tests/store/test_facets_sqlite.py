@@ -155,14 +155,6 @@ def test_facets_agree_with_search_totals(dev: Archive) -> None:
 
 
 # -- small archives (no corpus needed) -------------------------------------------------------
-@pytest.fixture()
-def seeds(seeds_dir: Path, tmp_path: Path) -> Iterator[tuple[Store, list[Cable]]]:
-    cables = list(cablescope.read(seeds_dir))
-    with open_store(tmp_path / "seeds.db") as store:
-        store.write_batch(cables)
-        yield store, cables
-
-
 def test_seed_facets(seeds: tuple[Store, list[Cable]]) -> None:
     store, cables = seeds
     got = store.facets(None, limit=None)

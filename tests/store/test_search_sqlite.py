@@ -214,14 +214,6 @@ def test_sorting_and_paging(dev: Archive) -> None:
 
 
 # -- small archives -------------------------------------------------------------------------
-@pytest.fixture()
-def seeds(seeds_dir: Path, tmp_path: Path) -> Iterator[tuple[Store, list[Cable]]]:
-    cables = list(cablescope.read(seeds_dir))
-    with open_store(tmp_path / "seeds.db") as store:
-        store.write_batch(cables)
-        yield store, cables
-
-
 def test_seed_paragraph_hits(seeds: tuple[Store, list[Cable]]) -> None:
     store, cables = seeds
     expected = {
