@@ -104,10 +104,15 @@ class Store(ABC):
         matching the query (every cable when None), as (value, cable count), commonest first."""
 
     @abstractmethod
-    def histogram(
-        self, query_ast: Node | None, *, interval: str = "year"
-    ) -> list[tuple[str, int]]:
+    def histogram(self, query_ast: Node | None, *, interval: str = "year") -> list[tuple[str, int]]:
         """Matching cables per ``year`` or ``month`` bucket, oldest first, gaps as 0."""
+
+    @abstractmethod
+    def export(
+        self, query_ast: Node | None, *, include_raw: bool = False, batch_size: int = 500
+    ) -> Iterator[dict[str, Any]]:
+        """Full records of every default version matching the query (all when None), oldest
+        first, streamed `batch_size` at a time so memory stays flat at any archive size."""
 
     @abstractmethod
     def close(self) -> None:
@@ -125,8 +130,13 @@ class Store(ABC):
         self.close()
 
 
-def open_store(url_or_path: str | os.PathLike[str] = DEFAULT_DB) -> Store:
-    """The store at a path or URL (``sqlite:///file.db``; PostgreSQL not yet)."""
+def open_store(
+    url_or_path: str | os.PathLike[str] = DEFAULT_DB, *, read_only: bool = False
+) -> Store:
+    """The store at a path or URL (``sqlite:///file.db``; PostgreSQL not yet).
+
+    `read_only` opens an existing archive without ever writing to it (servers, readers):
+    a missing archive is then an error instead of a new empty file."""
     target = os.fspath(url_or_path)
     if target.startswith(("postgres://", "postgresql://")):
         raise NotImplementedError("the PostgreSQL backend is not written yet")
@@ -136,7 +146,7 @@ def open_store(url_or_path: str | os.PathLike[str] = DEFAULT_DB) -> Store:
         raise ValueError(f"unknown store URL scheme: {target.split('://', 1)[0]}")
     from cablescope.store.sqlite import SQLiteStore
 
-    return SQLiteStore(target)
+    return SQLiteStore(target, read_only=read_only)
 
 
 __all__ = ["DEFAULT_DB", "BatchResult", "Store", "open_store"]

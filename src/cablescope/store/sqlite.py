@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -37,6 +39,8 @@ _PRAGMAS = (
     "PRAGMA mmap_size = 268435456",
     "PRAGMA busy_timeout = 10000",
 )
+
+_READ_PRAGMAS = _PRAGMAS[2:]
 
 _VERSION_COLUMNS = (
     "id",
@@ -116,9 +120,18 @@ COUNTED_TABLES = (
 class SQLiteStore(Store):
     """An archive in one SQLite file (created with its schema on first open)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, read_only: bool = False) -> None:
         self.path = path
         self.url = f"sqlite:///{path}"
+        self.read_only = read_only
+        if read_only:
+            if not os.path.isfile(path):
+                raise FileNotFoundError(f"{path}: no such archive")
+            uri = f"file:{urllib.parse.quote(os.path.abspath(path))}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            for pragma in _READ_PRAGMAS:
+                self.db.execute(pragma)
+            return
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         for pragma in _PRAGMAS:
             self.db.execute(pragma)
@@ -336,16 +349,50 @@ class SQLiteStore(Store):
 
         return facets(self.db, query_ast, fields=fields, limit=limit)
 
-    def histogram(
-        self, query_ast: Node | None, *, interval: str = "year"
-    ) -> list[tuple[str, int]]:
+    def histogram(self, query_ast: Node | None, *, interval: str = "year") -> list[tuple[str, int]]:
         from cablescope.store.sqlite_facets import histogram
 
         return histogram(self.db, query_ast, interval=interval)
 
+    def export(
+        self, query_ast: Node | None, *, include_raw: bool = False, batch_size: int = 500
+    ) -> Iterator[dict[str, Any]]:
+        from cablescope.store.sqlite_search import matching_versions
+
+        inner, params = matching_versions(query_ast)
+        # Ids first (a few MB even at millions of cables), then records a batch at a time:
+        # a long-lived cursor over the records would hold a read snapshot and all its pages.
+        ids = [
+            vid
+            for (vid,) in self.db.execute(
+                f"SELECT v.id FROM versions v WHERE v.id IN ({inner}) ORDER BY v.date, v.cable_id",
+                params,
+            )
+        ]
+        raw_column = "v.raw" if include_raw else "NULL"
+        for start in range(0, len(ids), batch_size):
+            chunk = json.dumps(ids[start : start + batch_size])
+            rows = self.db.execute(
+                f"SELECT v.id, v.record, v.header, v.body, v.summary, {raw_column} "
+                "FROM versions v JOIN json_each(?) j ON j.value = v.id ORDER BY j.key",
+                (chunk,),
+            ).fetchall()
+            paragraphs: dict[int, list[tuple[Any, ...]]] = {}
+            for vid, *row in self.db.execute(
+                f"SELECT version_id, {', '.join(PARAGRAPH_COLUMNS)} FROM paragraphs "
+                "WHERE version_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY version_id, position",
+                (chunk,),
+            ):
+                paragraphs.setdefault(vid, []).append(tuple(row))
+            for vid, record, header, body, summary, raw in rows:
+                columns = {"header": header, "body": body, "summary": summary}
+                yield restore_record(record, columns, paragraphs.get(vid, []), raw)
+
     def close(self) -> None:
         try:
-            self.db.execute("PRAGMA optimize")
+            if not self.read_only:
+                self.db.execute("PRAGMA optimize")
         finally:
             self.db.close()
 
