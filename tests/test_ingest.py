@@ -84,7 +84,9 @@ def _run_ingest(corpus: Path, db: Path) -> subprocess.Popen[bytes]:
         "50",
         "--no-progress",
     ]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
 
 
 def test_sigkill_then_rerun_matches_a_clean_run(tmp_path: Path) -> None:
@@ -101,6 +103,7 @@ def test_sigkill_then_rerun_matches_a_clean_run(tmp_path: Path) -> None:
             break
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
+    _assert_group_ends(process.pid)  # the parse workers notice and exit: no orphans
     partial = _committed(killed_db)
     with open_store(clean_db) as clean:
         total = clean.counts()["versions"]
@@ -109,6 +112,35 @@ def test_sigkill_then_rerun_matches_a_clean_run(tmp_path: Path) -> None:
     with open_store(clean_db) as clean, open_store(killed_db) as resumed:
         assert resumed.counts() == clean.counts()
         assert resumed.checksum() == clean.checksum()
+
+
+def _assert_group_ends(group: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.killpg(group, signal.SIGKILL)
+    pytest.fail("parse workers outlived the killed ingest")
+
+
+def test_parallel_ingest_stores_exactly_what_inline_ingest_stores(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 400, seed=5)  # every format, CSV and JSON Lines included
+    (corpus / "zz-not-a-cable.txt").write_text("a shopping list\n")
+    reports, sums = [], []
+    for workers in (0, 2):
+        with open_store(tmp_path / f"w{workers}.db") as store:
+            reports.append(ingest([corpus], store, batch_size=64, workers=workers))
+            sums.append((store.checksum(), store.counts()))
+    inline, parallel = reports
+    assert sums[0] == sums[1]
+    assert parallel.stored == inline.stored and inline.stored.cables >= 400
+    assert parallel.problems == inline.problems
+    assert parallel.failed == inline.failed
+    assert [source for source, _reason in inline.failed] == [str(corpus / "zz-not-a-cable.txt")]
 
 
 def _committed(db: Path) -> int:

@@ -442,6 +442,15 @@ def ingest_command(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Cables per transaction.")
     ] = 500,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="Parse processes beside the writer (default: one per CPU; 0: parse inline).",
+            show_default=False,
+        ),
+    ] = None,
     progress: Annotated[
         bool | None,
         typer.Option(
@@ -488,7 +497,9 @@ def ingest_command(
                 done = bar.tasks[0].completed
                 bar.update(task, rate=f"{done / max(1e-9, time.perf_counter() - started):,.0f}")
 
-        report = ingest(present, store, batch_size=batch_size, progress=hook)
+        report = ingest(
+            present, store, batch_size=batch_size, progress=hook, workers=workers
+        )
         counts = store.counts()
     stored = report.stored
     err.print(
@@ -633,8 +644,14 @@ __all__ = ["FIELD_HELP", "app"]
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
+import cablescope.commands.export  # noqa: E402
 import cablescope.commands.facets  # noqa: E402
+import cablescope.commands.serve  # noqa: E402
 import cablescope.commands.show  # noqa: E402
 
 if __name__ == "__main__":  # `python -m cablescope.cli …`, as the benchmark runs it
-    app()
+    # Run the app of the imported module, on which the command modules registered: this
+    # file running as __main__ is a second copy of it.
+    from cablescope.cli import app as registered_app
+
+    registered_app()

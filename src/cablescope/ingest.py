@@ -7,22 +7,29 @@ writes are idempotent, completes the archive without duplicating anything.
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 import os
 import tarfile
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-import cablescope
 from cablescope.errors import CableError
-from cablescope.model import Cable
+from cablescope.parse import Document, parse_document
+from cablescope.parse.formats.detect import UnreadFile
+from cablescope.reader import iter_sources
 from cablescope.store import BatchResult, Store
+from cablescope.store.records import VersionRows, to_rows
 
 DEFAULT_BATCH_SIZE = 500
 
 #: Called after each batch with the cables just stored and the last source name.
 ProgressHook = Callable[[int, str], object]
+
+Source = Document | UnreadFile
 
 _ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
 _MULTI_CABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json", ".gz", ".bz2", ".xz", ".zip")
@@ -53,29 +60,105 @@ def ingest(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressHook | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Read every cable under `paths` and store it, one transaction per `batch_size` cables."""
+    """Read every cable under `paths` and store it, one transaction per `batch_size` cables.
+
+    With `workers` > 0 (default: one per CPU), parsing and flattening run in that many
+    worker processes while this one reads files and writes the database: on two cores the
+    writer and the parsers overlap instead of taking turns. Cables are stored in input order
+    either way, so the archive is identical (`Store.checksum`) whichever is used.
+    """
     report = IngestReport()
     errors: list[CableError] = []
-    batch: list[Cable] = []
+    batch: list[VersionRows] = []
 
     def flush() -> None:
-        report.stored.add(store.write_batch(batch, errors))
+        report.stored.add(store.write_rows(batch, errors))
         report.failed.extend((str(e.source or "?"), str(e.reason or e)) for e in errors)
         if progress is not None:
-            progress(len(batch), batch[-1].source.name or "" if batch else "")
+            progress(len(batch), str(batch[-1].source.get("name") or "") if batch else "")
         batch.clear()
         errors.clear()
 
-    for cable in cablescope.read(list(paths), on_error=errors.append):
-        for problem in cable.problems:
-            report.problems[problem.field] += 1
-        batch.append(cable)
+    sources = iter_sources(list(paths), on_error=errors.append)
+    count = default_workers() if workers is None else workers
+    parsed = _parallel(sources, count) if count > 0 else map(parse_and_flatten, sources)
+    for outcome in parsed:
+        if isinstance(outcome, CableError):
+            errors.append(outcome)
+            continue
+        rows, problem_fields = outcome
+        report.problems.update(problem_fields)
+        batch.append(rows)
         if len(batch) >= batch_size:
             flush()
     if batch or errors:
         flush()
     return report
+
+
+def default_workers() -> int:
+    """One parse worker per CPU this process may use (the writer shares them)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+#: What a worker makes of one source: the cable's rows and its problem fields, or an error.
+Outcome = tuple[VersionRows, list[str]] | CableError
+
+
+def parse_and_flatten(source: Document | UnreadFile) -> Outcome:
+    """A worker's job for one source: decode it if still unread, parse, flatten to rows."""
+    try:
+        document = source.document() if isinstance(source, UnreadFile) else source
+    except CableError as error:
+        return error
+    cable = parse_document(document)
+    return to_rows(cable), [problem.field for problem in cable.problems]
+
+
+def _parse_chunk(sources: list[Document | UnreadFile]) -> list[Any]:
+    """Outcomes for a chunk; errors travel as (reason, source) pairs, since an exception
+    whose constructor takes keywords does not survive pickling."""
+    outcomes: list[Any] = []
+    for source in sources:
+        outcome = parse_and_flatten(source)
+        if isinstance(outcome, CableError):
+            outcome = (outcome.reason, outcome.source, outcome.line)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _unpickled(outcome: Any) -> Outcome:
+    if len(outcome) == 3:
+        reason, source, line = outcome
+        return CableError(reason, source=source, line=line)
+    return outcome
+
+
+def _chunks(sources: Iterator[Source], size: int) -> Iterator[list[Source]]:
+    while chunk := list(itertools.islice(sources, size)):
+        yield chunk
+
+
+def _parallel(sources: Iterator[Source], workers: int, chunk_size: int = 32) -> Iterator[Outcome]:
+    """Parse in `workers` processes, yielding results in input order.
+
+    At most ``2 × workers + 2`` chunks are in flight, so memory stays bounded however far the
+    reader could run ahead (`Pool.imap` would consume the whole input eagerly).
+    """
+    context = multiprocessing.get_context("spawn")  # no inherited database handles
+    with context.Pool(workers) as pool:
+        pending: deque[Any] = deque()
+        for chunk in _chunks(sources, chunk_size):
+            pending.append(pool.apply_async(_parse_chunk, (chunk,)))
+            while len(pending) > 2 * workers + 2:
+                yield from map(_unpickled, pending.popleft().get())
+        while pending:
+            yield from map(_unpickled, pending.popleft().get())
 
 
 def estimate_total(paths: Iterable[str | os.PathLike[str]]) -> int | None:
@@ -122,4 +205,11 @@ def _tar_members(name: str) -> int | None:
         return None
 
 
-__all__ = ["DEFAULT_BATCH_SIZE", "IngestReport", "estimate_total", "ingest"]
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "IngestReport",
+    "default_workers",
+    "estimate_total",
+    "ingest",
+    "parse_and_flatten",
+]

@@ -26,11 +26,12 @@ from cablescope.errors import CableError
 from cablescope.model import Cable
 from cablescope.parse import parse_document
 from cablescope.parse.formats.common import ReplayStream, read_head
-from cablescope.parse.formats.detect import iter_items, without_errors
+from cablescope.parse.formats.detect import UnreadFile, iter_items, without_errors
 from cablescope.parse.state import Document
 
 PathArg = str | os.PathLike[str]
 ErrorHandler = Callable[[CableError], object]
+Item = Document | CableError | UnreadFile
 
 #: Errors of a damaged or unreadable file or archive: reported as `CableError`.
 _READ_ERRORS = (
@@ -63,6 +64,21 @@ def iter_documents(
     return without_errors(_items(path), on_error)
 
 
+def iter_sources(
+    path: PathArg | Iterable[PathArg], *, on_error: ErrorHandler | None = None
+) -> Iterator[Document | UnreadFile]:
+    """`iter_documents`, except that one-cable files come as `UnreadFile`s: their bytes,
+    not yet decoded nor recognised. Parallel ingest reads archives here and leaves the
+    costly part (decoding, HTML extraction) to its workers."""
+    for item in _items(path, defer=True):
+        if isinstance(item, CableError):
+            if on_error is None:
+                raise item
+            on_error(item)
+        else:
+            yield item
+
+
 def _paths(path: PathArg | Iterable[PathArg]) -> Iterator[PathArg]:
     if isinstance(path, (str, os.PathLike)):
         yield path
@@ -70,18 +86,18 @@ def _paths(path: PathArg | Iterable[PathArg]) -> Iterator[PathArg]:
         yield from path
 
 
-def _items(path: PathArg | Iterable[PathArg]) -> Iterator[Document | CableError]:
+def _items(path: PathArg | Iterable[PathArg], defer: bool = False) -> Iterator[Item]:
     for one in _paths(path):
         name = os.fspath(one)
         if os.path.isdir(name):
-            yield from _directory_items(name)
+            yield from _directory_items(name, defer)
         elif os.path.exists(name):
-            yield from _file_items(name)
+            yield from _file_items(name, defer)
         else:
             yield CableError("no such file or directory", source=name)
 
 
-def _directory_items(directory: str) -> Iterator[Document | CableError]:
+def _directory_items(directory: str, defer: bool) -> Iterator[Item]:
     """Files under `directory`, recursively, sorted by name, hidden ones skipped."""
     try:
         with os.scandir(directory) as scan:
@@ -93,15 +109,15 @@ def _directory_items(directory: str) -> Iterator[Document | CableError]:
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from _directory_items(entry.path)
+            yield from _directory_items(entry.path, defer)
         elif entry.is_file():
-            yield from _file_items(entry.path)
+            yield from _file_items(entry.path, defer)
 
 
-def _file_items(name: str) -> Iterator[Document | CableError]:
+def _file_items(name: str, defer: bool) -> Iterator[Item]:
     try:
         with open(name, "rb") as stream:
-            yield from _stream_items(stream, name, seekable=True)
+            yield from _stream_items(stream, name, defer, seekable=True)
     except _READ_ERRORS as exc:
         yield CableError(f"cannot read: {_describe(exc)}", source=name)
 
@@ -118,8 +134,8 @@ def _hidden(member: str) -> bool:
 
 
 def _stream_items(
-    stream: BinaryIO, name: str, *, seekable: bool = False
-) -> Iterator[Document | CableError]:
+    stream: BinaryIO, name: str, defer: bool, *, seekable: bool = False
+) -> Iterator[Item]:
     """Cables of one binary stream: unwrap compression and archives, then read the file.
 
     Only a file on disk counts as `seekable`: decompressors and archive members claim to
@@ -134,13 +150,13 @@ def _stream_items(
     decompress = _decompressor(head)
     if decompress is not None:
         with decompress(stream) as inner:
-            yield from _stream_items(inner, name)
+            yield from _stream_items(inner, name, defer)
     elif head[257:262] == b"ustar":
-        yield from _tar_items(stream, name)
+        yield from _tar_items(stream, name, defer)
     elif head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
-        yield from _zip_items(stream if seekable else io.BytesIO(stream.read()), name)
+        yield from _zip_items(stream if seekable else io.BytesIO(stream.read()), name, defer)
     else:
-        yield from iter_items(stream, name)
+        yield from iter_items(stream, name, defer=defer)
 
 
 def _decompressor(head: bytes) -> Callable[[BinaryIO], BinaryIO] | None:
@@ -154,7 +170,7 @@ def _decompressor(head: bytes) -> Callable[[BinaryIO], BinaryIO] | None:
     return None
 
 
-def _tar_items(stream: BinaryIO, name: str) -> Iterator[Document | CableError]:
+def _tar_items(stream: BinaryIO, name: str, defer: bool) -> Iterator[Item]:
     """Members of a tar, read in stream mode: one at a time, never extracted."""
     with tarfile.open(fileobj=stream, mode="r|", bufsize=1 << 16) as archive:
         for member in archive:
@@ -165,14 +181,14 @@ def _tar_items(stream: BinaryIO, name: str) -> Iterator[Document | CableError]:
                 continue
             member_name = f"{name}:{member.name}"
             try:
-                yield from _stream_items(extracted, member_name)
+                yield from _stream_items(extracted, member_name, defer)
             except _READ_ERRORS as exc:
                 if isinstance(exc, tarfile.TarError):
                     raise
                 yield CableError(f"cannot read: {_describe(exc)}", source=member_name)
 
 
-def _zip_items(stream: BinaryIO, name: str) -> Iterator[Document | CableError]:
+def _zip_items(stream: BinaryIO, name: str, defer: bool) -> Iterator[Item]:
     with zipfile.ZipFile(stream) as archive:
         for info in archive.infolist():
             if info.is_dir() or _hidden(info.filename):
@@ -180,9 +196,9 @@ def _zip_items(stream: BinaryIO, name: str) -> Iterator[Document | CableError]:
             member_name = f"{name}:{info.filename}"
             try:
                 with archive.open(info) as member:
-                    yield from _stream_items(member, member_name)
+                    yield from _stream_items(member, member_name, defer)
             except (*_READ_ERRORS, RuntimeError) as exc:  # RuntimeError: an encrypted member
                 yield CableError(f"cannot read: {_describe(exc)}", source=member_name)
 
 
-__all__ = ["iter_documents", "read"]
+__all__ = ["iter_documents", "iter_sources", "read"]

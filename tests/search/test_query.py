@@ -164,6 +164,7 @@ def test_filters_mix_with_text() -> None:
         ("tag>=PREL", 3, "takes ':'"),
         ("*", 0, "'*' must follow"),
         ("tag:*", 4, "more than '*'"),
+        ("iran\x00x", 4, "NUL character"),
     ],
 )
 def test_syntax_errors_point_at_the_trouble(query: str, position: int, words: str) -> None:

@@ -381,6 +381,8 @@ def _rank(text: str, at: int, query: str) -> int:
 
 def parse_query(query: str) -> Node:
     """The tree of `query`; raises `QuerySyntaxError` (never anything else) when it is bad."""
+    if "\x00" in query:  # a NUL would end the full-text query string inside SQLite
+        raise QuerySyntaxError("NUL character in query", query.index("\x00"), query)
     return _Parser(query).parse()
 
 

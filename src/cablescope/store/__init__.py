@@ -29,6 +29,7 @@ from cablescope.model import Cable
 if TYPE_CHECKING:
     from cablescope.search.query import Node
     from cablescope.search.results import SearchPage
+    from cablescope.store.records import VersionRows
 
 DEFAULT_DB = "cables.db"
 
@@ -54,11 +55,20 @@ class Store(ABC):
 
     url: str
 
-    @abstractmethod
     def write_batch(
         self, cables: Sequence[Cable], errors: Sequence[CableError] = ()
     ) -> BatchResult:
         """Store `cables` (and files that were not cables) in one transaction; idempotent."""
+        from cablescope.store.records import to_rows
+
+        return self.write_rows([to_rows(cable) for cable in cables], errors)
+
+    @abstractmethod
+    def write_rows(
+        self, rows: Sequence[VersionRows], errors: Sequence[CableError] = ()
+    ) -> BatchResult:
+        """`write_batch` for cables already flattened by `records.to_rows` — which parallel
+        ingest does in its parse workers, so the writer only writes."""
 
     @abstractmethod
     def counts(self) -> dict[str, int]:

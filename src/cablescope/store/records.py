@@ -20,6 +20,9 @@ from cablescope.model import CLASSIFICATION_ORDER, Cable
 _CLASS_RANK = {level: rank for rank, level in enumerate(CLASSIFICATION_ORDER)}
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
+#: The record's keys in `Cable.to_dict` order, which a restored record keeps (CSV columns).
+_RECORD_KEYS = tuple(Cable().to_dict(include_raw=True))
+
 #: Keys stored in their own columns or tables, left out of the record JSON to save space.
 _SPLIT_KEYS = ("body", "header", "summary", "paragraphs")
 PARAGRAPH_COLUMNS = (
@@ -176,7 +179,7 @@ def restore_record(
         record["paragraphs"].append(paragraph)
     if raw is not None:
         record["raw"] = zlib.decompress(raw).decode("utf-8", "surrogatepass")
-    return record
+    return {key: record[key] for key in _RECORD_KEYS if key in record}
 
 
 __all__ = ["PARAGRAPH_COLUMNS", "VersionRows", "content_hash", "restore_record", "to_rows"]

@@ -160,15 +160,16 @@ CREATE TABLE IF NOT EXISTS read_errors (
 -- paragraphs.text) and FTS5 keeps only its inverted index, roughly halving the file against
 -- a self-contained index while snippet()/highlight() still work. Every version is indexed
 -- (rows are never updated, so the index never needs the delete dance); searches keep the
--- default ones by joining on versions.is_current.
+-- default ones by joining on versions.is_current. ``content=[table]`` is spelled the way
+-- Datasette recognises, so its table pages offer full-text search on versions and paragraphs.
 CREATE VIRTUAL TABLE IF NOT EXISTS cable_fts USING fts5 (
     subject, body,
-    content = 'versions', content_rowid = 'id',
+    content=[versions], content_rowid=id,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS paragraph_fts USING fts5 (
     text, cable_id UNINDEXED, number UNINDEXED, marking UNINDEXED,
-    content = 'paragraphs', content_rowid = 'id',
+    content=[paragraphs], content_rowid=id,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 

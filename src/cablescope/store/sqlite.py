@@ -18,9 +18,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cablescope.errors import CableError
-from cablescope.model import Cable
 from cablescope.store import BatchResult, Store
-from cablescope.store.records import PARAGRAPH_COLUMNS, VersionRows, restore_record, to_rows
+from cablescope.store.records import PARAGRAPH_COLUMNS, VersionRows, restore_record
 from cablescope.store.schema import SCHEMA
 
 if TYPE_CHECKING:
@@ -151,10 +150,11 @@ class SQLiteStore(Store):
             raise
 
     # -- writing ------------------------------------------------------------------------------
-    def write_batch(
-        self, cables: Sequence[Cable], errors: Sequence[CableError] = ()
+    def write_rows(
+        self, rows: Sequence[VersionRows], errors: Sequence[CableError] = ()
     ) -> BatchResult:
-        rows = [to_rows(cable) for cable in cables]
+        if self.read_only:
+            raise PermissionError(f"{self.path} is open read-only")
         now = datetime.now(UTC).isoformat(timespec="seconds")
         result = BatchResult(cables=len(rows))
         db = self.db
@@ -178,7 +178,7 @@ class SQLiteStore(Store):
         return result
 
     def _insert_versions(
-        self, rows: list[VersionRows], now: str, result: BatchResult
+        self, rows: Sequence[VersionRows], now: str, result: BatchResult
     ) -> list[tuple[VersionRows, int]]:
         """Insert the versions not yet stored; every row paired with its version id."""
         db = self.db

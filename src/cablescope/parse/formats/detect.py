@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from cablescope.errors import CableError
@@ -123,11 +124,25 @@ def _reason(text: str) -> str:
     )
 
 
-def iter_items(stream: BinaryIO, name: str) -> Iterator[Document | CableError]:
+@dataclass(slots=True, frozen=True)
+class UnreadFile:
+    """A one-cable file's bytes, read but not yet decoded: `document()` finishes the job."""
+
+    data: bytes
+    name: str
+
+    def document(self) -> Document:
+        """The file as a `Document`; raises `CableError` when it is not a cable."""
+        return document_from_text(self.data, self.name)
+
+
+def iter_items(
+    stream: BinaryIO, name: str, *, defer: bool = False
+) -> Iterator[Document | CableError | UnreadFile]:
     """Every cable of one file, errors included as items (so a caller can go on).
 
     JSON Lines and cables.csv files are streamed line by line; a text or HTML file holds
-    one cable and is read whole.
+    one cable and is read whole — and with `defer`, handed over unread as an `UnreadFile`.
     """
     head = read_head(stream, SNIFF_BYTES)
     probe = head[:4096].lstrip(_BLANK_BYTES)
@@ -138,6 +153,9 @@ def iter_items(stream: BinaryIO, name: str) -> Iterator[Document | CableError]:
         yield from cables_csv.iter_documents(text_lines(head, stream), name)
         return
     data = head + stream.read() if len(head) == SNIFF_BYTES else head
+    if defer:
+        yield UnreadFile(data, name)
+        return
     try:
         yield document_from_text(data, name)
     except CableError as error:

@@ -1,0 +1,68 @@
+"""The application factory: API under /api/v1, the web UI at /, one security policy for both."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from cablescope.api import cable_routes, catalog_routes, errors, export, search_routes
+from cablescope.api.deps import StorePool
+from cablescope.api.security import SafeJSONResponse, SecurityMiddleware
+
+API_PREFIX = "/api/v1"
+#: The routers of version 1 of the API, each mounted under `API_PREFIX`.
+ROUTERS: tuple[APIRouter, ...] = (
+    search_routes.router,
+    cable_routes.router,
+    catalog_routes.router,
+    export.router,
+)
+
+
+def api_router() -> APIRouter:
+    """Every endpoint of version 1 of the API."""
+    router = APIRouter(prefix=API_PREFIX, default_response_class=SafeJSONResponse)
+    for child in ROUTERS:
+        router.include_router(child)
+    return router
+
+
+def create_app(
+    db: str | os.PathLike[str], *, allowed_hosts: Iterable[str] | None = None
+) -> FastAPI:
+    """A read-only server over the archive at `db` (which must exist).
+
+    `allowed_hosts` limits the Host header the server answers to (None: any); a server on
+    the loopback interface passes the loopback names, so no web page can reach it through a
+    DNS-rebound name."""
+    stores = StorePool(db)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        stores.close()
+
+    app = FastAPI(
+        title="Cablescope",
+        version="1",
+        summary="Search and read an archive of diplomatic cables.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN: the policy forbids both
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.stores = stores
+    app.include_router(api_router())
+
+    import cablescope.web
+
+    cablescope.web.install(app)
+    errors.install(app)  # after the web UI: its handlers keep the pages, the API gets JSON
+    app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts)  # outermost
+    return app
+
+
+__all__ = ["API_PREFIX", "ROUTERS", "api_router", "create_app"]

@@ -1,0 +1,69 @@
+"""`cablescope serve`: the JSON API and the web UI over one archive, read-only.
+
+Binds to 127.0.0.1 unless told otherwise: the archive may hold what its owner would not
+publish, so exposing it on a network is a choice made with ``--host``. On the loopback
+interface the server also answers only to loopback host names (no DNS rebinding).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from cablescope.cli import _stderr_console, app, archive_or_exit
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def url_of(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"http://{shown}:{port}/"
+
+
+@app.command(
+    "serve",
+    epilog="Read-only. Exit status: 0 when stopped (Ctrl-C), 1 when the archive is missing.",
+)
+def serve_command(
+    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path("cables.db"),
+    host: Annotated[
+        str, typer.Option("--host", help="Interface to bind; 0.0.0.0 exposes it to the network.")
+    ] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = DEFAULT_PORT,
+) -> None:
+    """Serve the archive: the JSON API under /api/v1 and the web UI at /."""
+    import uvicorn
+
+    from cablescope.api import create_app
+    from cablescope.api.security import LOOPBACK_HOSTS
+
+    err = _stderr_console()
+    archive_or_exit(db, err)
+    allowed = sorted(LOOPBACK_HOSTS) if _is_loopback(host) else None
+    try:
+        application = create_app(db, allowed_hosts=allowed)
+    except Exception as exc:  # not an archive, or one this version cannot read
+        err.print(f"[red]error:[/] cannot open {escape(str(db))}: {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    url = url_of(host, port)
+    err.print(f"serving {escape(str(db))} read-only at {url} (Ctrl-C stops)")
+    err.print(f"JSON API under {url}api/v1, its schema at {url}api/v1/openapi.json")
+    uvicorn.run(application, host=host, port=port, log_level="info", server_header=False)
+
+
+__all__ = ["serve_command", "url_of"]

@@ -1,0 +1,68 @@
+"""The server-rendered web UI, installed on the API's app by `install(app)`.
+
+Pages are HTML from Jinja templates (autoescaped: cable text is untrusted), with CSS, a small
+script and no third-party assets, all served from ``/static`` out of this package, so the UI
+works offline and under a CSP that allows nothing inline. Every page works without script;
+the script only makes the histogram brushable and the clearance toggle instant.
+"""
+
+from __future__ import annotations
+
+import inspect
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+
+#: Paths that belong to the JSON API: errors there stay JSON.
+API_PREFIX = "/api/"
+
+
+def static_dir() -> Path:
+    return Path(str(resources.files("cablescope.web").joinpath("static")))
+
+
+def install(app: FastAPI) -> None:
+    """Add the HTML pages, the static assets and an HTML error page to `app`. Idempotent."""
+    if getattr(app.state, "web_installed", False):
+        return
+    from cablescope.web.routes import router
+
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+    _html_errors(app)
+    app.state.web_installed = True
+
+
+def _html_errors(app: FastAPI) -> None:
+    """HTTP errors off the API's paths (an unknown page, a wrong method) as an HTML page;
+    on the API's paths whatever handler was there before, so the API keeps answering JSON
+    whichever of the two is installed first."""
+    from cablescope.web.templating import render
+
+    previous = app.exception_handlers.get(StarletteHTTPException, http_exception_handler)
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if request.url.path.startswith(API_PREFIX):
+            answer = previous(request, exc)
+            return await answer if inspect.isawaitable(answer) else answer
+        title = "Not found" if exc.status_code == 404 else "Error"
+        message = (
+            "There is no page at this address."
+            if exc.status_code == 404
+            else f"The request could not be answered ({exc.status_code})."
+        )
+        response = render("error.html", exc.status_code, title=title, message=message)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    app.add_exception_handler(StarletteHTTPException, handler)
+
+
+__all__ = ["install"]
