@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 
@@ -130,17 +132,31 @@ def test_parallel_ingest_stores_exactly_what_inline_ingest_stores(tmp_path: Path
     corpus = tmp_path / "corpus"
     write_corpus(corpus, 400, seed=5)  # every format, CSV and JSON Lines included
     (corpus / "zz-not-a-cable.txt").write_text("a shopping list\n")
+    # A tar on disk is listed by position and its members read by the workers: one with
+    # one-cable files, a CSV, a gzipped member and a member that is not a cable.
+    bundle = tmp_path / "bundle.tar"
+    with tarfile.open(bundle, "w") as tar:
+        for path in sorted(corpus.rglob("*"))[::7]:
+            if path.is_file():
+                tar.add(path, arcname=f"b/{path.relative_to(corpus)}")
+        text = next(p for p in sorted(corpus.rglob("*.txt")) if p.name != "zz-not-a-cable.txt")
+        packed = tmp_path / "one.txt.gz"
+        packed.write_bytes(gzip.compress(text.read_bytes()))
+        tar.add(packed, arcname="b/zz/one.txt.gz")
+        tar.add(corpus / "zz-not-a-cable.txt", arcname="b/zz/list.txt")
     reports, sums = [], []
     for workers in (0, 2):
         with open_store(tmp_path / f"w{workers}.db") as store:
-            reports.append(ingest([corpus], store, batch_size=64, workers=workers))
+            reports.append(ingest([corpus, bundle], store, batch_size=64, workers=workers))
             sums.append((store.checksum(), store.counts()))
     inline, parallel = reports
     assert sums[0] == sums[1]
     assert parallel.stored == inline.stored and inline.stored.cables >= 400
     assert parallel.problems == inline.problems
     assert parallel.failed == inline.failed
-    assert [source for source, _reason in inline.failed] == [str(corpus / "zz-not-a-cable.txt")]
+    not_cables = [source for source, _reason in inline.failed]
+    assert str(corpus / "zz-not-a-cable.txt") in not_cables
+    assert f"{bundle}:b/zz/list.txt" in not_cables
 
 
 def _committed(db: Path) -> int:

@@ -20,7 +20,7 @@ from typing import Any
 from cablescope.errors import CableError
 from cablescope.parse import Document, parse_document
 from cablescope.parse.formats.detect import UnreadFile
-from cablescope.reader import iter_sources
+from cablescope.reader import TarMember, iter_sources, read_source
 from cablescope.store import BatchResult, Store
 from cablescope.store.records import VersionRows, to_rows
 
@@ -29,7 +29,7 @@ DEFAULT_BATCH_SIZE = 500
 #: Called after each batch with the cables just stored and the last source name.
 ProgressHook = Callable[[int, str], object]
 
-Source = Document | UnreadFile
+Source = Document | UnreadFile | TarMember
 
 _ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
 _MULTI_CABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json", ".gz", ".bz2", ".xz", ".zip")
@@ -83,7 +83,10 @@ def ingest(
 
     sources = iter_sources(list(paths), on_error=errors.append)
     count = default_workers() if workers is None else workers
-    parsed = _parallel(sources, count) if count > 0 else map(parse_and_flatten, sources)
+    if count > 0:
+        parsed = _parallel(sources, count, window=2 * batch_size)
+    else:
+        parsed = itertools.chain.from_iterable(map(parse_and_flatten, sources))
     for outcome in parsed:
         if isinstance(outcome, CableError):
             errors.append(outcome)
@@ -106,29 +109,32 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-#: What a worker makes of one source: the cable's rows and its problem fields, or an error.
+#: What a worker makes of one cable: its rows and its problem fields, or an error.
 Outcome = tuple[VersionRows, list[str]] | CableError
 
 
-def parse_and_flatten(source: Document | UnreadFile) -> Outcome:
-    """A worker's job for one source: decode it if still unread, parse, flatten to rows."""
-    try:
-        document = source.document() if isinstance(source, UnreadFile) else source
-    except CableError as error:
-        return error
-    cable = parse_document(document)
-    return to_rows(cable), [problem.field for problem in cable.problems]
+def parse_and_flatten(source: Source) -> list[Outcome]:
+    """A worker's job for one source: read and decode it if need be, parse, flatten to rows.
+    (A tar member may hold any number of cables: a CSV file, a nested archive.)"""
+    outcomes: list[Outcome] = []
+    for item in read_source(source):
+        if isinstance(item, CableError):
+            outcomes.append(item)
+        else:
+            cable = parse_document(item)
+            outcomes.append((to_rows(cable), [problem.field for problem in cable.problems]))
+    return outcomes
 
 
-def _parse_chunk(sources: list[Document | UnreadFile]) -> list[Any]:
-    """Outcomes for a chunk; errors travel as (reason, source) pairs, since an exception
+def _parse_chunk(sources: list[Source]) -> list[Any]:
+    """Outcomes for a chunk; errors travel as (reason, source, line), since an exception
     whose constructor takes keywords does not survive pickling."""
     outcomes: list[Any] = []
     for source in sources:
-        outcome = parse_and_flatten(source)
-        if isinstance(outcome, CableError):
-            outcome = (outcome.reason, outcome.source, outcome.line)
-        outcomes.append(outcome)
+        for outcome in parse_and_flatten(source):
+            if isinstance(outcome, CableError):
+                outcome = (outcome.reason, outcome.source, outcome.line)
+            outcomes.append(outcome)
     return outcomes
 
 
@@ -144,18 +150,22 @@ def _chunks(sources: Iterator[Source], size: int) -> Iterator[list[Source]]:
         yield chunk
 
 
-def _parallel(sources: Iterator[Source], workers: int, chunk_size: int = 32) -> Iterator[Outcome]:
+def _parallel(
+    sources: Iterator[Source], workers: int, *, window: int, chunk_size: int = 32
+) -> Iterator[Outcome]:
     """Parse in `workers` processes, yielding results in input order.
 
-    At most ``2 × workers + 2`` chunks are in flight, so memory stays bounded however far the
-    reader could run ahead (`Pool.imap` would consume the whole input eagerly).
+    About `window` sources are in flight: enough that the workers keep parsing while this
+    process writes a whole batch, and a bound on memory however far the reader could run
+    ahead (`Pool.imap` would consume the whole input eagerly).
     """
+    most = max(2 * workers + 2, window // chunk_size)
     context = multiprocessing.get_context("spawn")  # no inherited database handles
     with context.Pool(workers) as pool:
         pending: deque[Any] = deque()
         for chunk in _chunks(sources, chunk_size):
             pending.append(pool.apply_async(_parse_chunk, (chunk,)))
-            while len(pending) > 2 * workers + 2:
+            while len(pending) > most:
                 yield from map(_unpickled, pending.popleft().get())
         while pending:
             yield from map(_unpickled, pending.popleft().get())

@@ -20,6 +20,7 @@ import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from cablescope.errors import CableError
@@ -31,7 +32,6 @@ from cablescope.parse.state import Document
 
 PathArg = str | os.PathLike[str]
 ErrorHandler = Callable[[CableError], object]
-Item = Document | CableError | UnreadFile
 
 #: Errors of a damaged or unreadable file or archive: reported as `CableError`.
 _READ_ERRORS = (
@@ -66,10 +66,11 @@ def iter_documents(
 
 def iter_sources(
     path: PathArg | Iterable[PathArg], *, on_error: ErrorHandler | None = None
-) -> Iterator[Document | UnreadFile]:
-    """`iter_documents`, except that one-cable files come as `UnreadFile`s: their bytes,
-    not yet decoded nor recognised. Parallel ingest reads archives here and leaves the
-    costly part (decoding, HTML extraction) to its workers."""
+) -> Iterator[Document | UnreadFile | TarMember]:
+    """`iter_documents`, except that one-cable files come as `UnreadFile`s (their bytes,
+    not yet decoded nor recognised) and members of tar files on disk as `TarMember`s (their
+    position). Parallel ingest lists sources here and leaves reading, decoding and HTML
+    extraction to its workers, which `read_source` does."""
     for item in _items(path, defer=True):
         if isinstance(item, CableError):
             if on_error is None:
@@ -77,6 +78,18 @@ def iter_sources(
             on_error(item)
         else:
             yield item
+
+
+def read_source(source: Document | UnreadFile | TarMember) -> list[Document | CableError]:
+    """The documents of one `iter_sources` item (errors included as items)."""
+    if isinstance(source, Document):
+        return [source]
+    if isinstance(source, TarMember):
+        return list(source.items())
+    try:
+        return [source.document()]
+    except CableError as error:
+        return [error]
 
 
 def _paths(path: PathArg | Iterable[PathArg]) -> Iterator[PathArg]:
@@ -152,7 +165,10 @@ def _stream_items(
         with decompress(stream) as inner:
             yield from _stream_items(inner, name, defer)
     elif head[257:262] == b"ustar":
-        yield from _tar_items(stream, name, defer)
+        if defer and seekable:
+            yield from _tar_members_by_position(stream, name)
+        else:
+            yield from _tar_items(stream, name, defer)
     elif head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         yield from _zip_items(stream if seekable else io.BytesIO(stream.read()), name, defer)
     else:
@@ -188,6 +204,49 @@ def _tar_items(stream: BinaryIO, name: str, defer: bool) -> Iterator[Item]:
                 yield CableError(f"cannot read: {_describe(exc)}", source=member_name)
 
 
+#: Tar members up to this size go to parse workers by position; bigger ones (a CSV dump
+#: inside a tar) are streamed here, so no worker ever holds a huge member in memory.
+_DEFER_MEMBER_BYTES = 8 << 20
+
+
+@dataclass(slots=True, frozen=True)
+class TarMember:
+    """A member of a tar file on disk, by position: whoever reads it needs no tar stream."""
+
+    path: str
+    offset: int
+    size: int
+    name: str
+
+    def items(self) -> Iterator[Document | CableError]:
+        """Its cables (and errors), read exactly as the member would be inside the tar."""
+        try:
+            with open(self.path, "rb") as archive:
+                archive.seek(self.offset)
+                data = archive.read(self.size)
+            yield from _stream_items(io.BytesIO(data), self.name, False, seekable=True)
+        except _READ_ERRORS as exc:
+            yield CableError(f"cannot read: {_describe(exc)}", source=self.name)
+
+
+Item = Document | CableError | UnreadFile | TarMember
+
+
+def _tar_members_by_position(stream: BinaryIO, name: str) -> Iterator[Item]:
+    """A tar file on disk, listed by seeking from header to header: members are not read."""
+    with tarfile.open(fileobj=stream, mode="r:") as archive:
+        for member in archive:
+            if not member.isfile() or _hidden(member.name):
+                continue
+            member_name = f"{name}:{member.name}"
+            if member.size <= _DEFER_MEMBER_BYTES:
+                yield TarMember(name, member.offset_data, member.size, member_name)
+                continue
+            extracted = archive.extractfile(member)
+            if extracted is not None:
+                yield from _stream_items(extracted, member_name, True)
+
+
 def _zip_items(stream: BinaryIO, name: str, defer: bool) -> Iterator[Item]:
     with zipfile.ZipFile(stream) as archive:
         for info in archive.infolist():
@@ -201,4 +260,4 @@ def _zip_items(stream: BinaryIO, name: str, defer: bool) -> Iterator[Item]:
                 yield CableError(f"cannot read: {_describe(exc)}", source=member_name)
 
 
-__all__ = ["iter_documents", "iter_sources", "read"]
+__all__ = ["TarMember", "iter_documents", "iter_sources", "read", "read_source"]

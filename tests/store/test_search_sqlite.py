@@ -37,7 +37,9 @@ def _has_phrase(words: list[str], phrase: list[str]) -> bool:
 
 
 def _whole_words(name: str | None, value: str) -> bool:
-    return f" {value.upper()} " in f" {(name or '').upper()} "
+    """`value`'s words, in a row, among `name`'s (words as full-text search cuts them)."""
+    words = " ".join(_WORD.findall(value.upper()))
+    return f" {words} " in f" {' '.join(_WORD.findall((name or '').upper()))} "
 
 
 def _marking(paragraph: Paragraph) -> str:

@@ -165,7 +165,7 @@ def test_search_then_narrow_by_a_facet(page: tuple[Any, Watch]) -> None:
     assert stated_total(tab) == count
     assert tab.input_value("#q") == f"review tag:{tag}"
     assert tab.locator('.facet li.active a[data-facet="tag"]').inner_text().endswith(tag)
-    shot(tab, "search.png")
+    shot(tab, "search.png", full_page=False)
     tab.go_back()  # the URL holds the whole state: back is the previous search
     tab.wait_for_url(re.compile(r"/search\?q=review$"))
     assert tab.input_value("#q") == "review"
@@ -205,12 +205,14 @@ def test_clearance_toggle_hides_paragraphs_above_the_level(page: tuple[Any, Watc
     assert tab.locator("#p2 .withheld").inner_text() == "¶2 [withheld: SECRET]"
     assert tab.locator("[data-withheld-count]").inner_text() == "2"
     assert "cleared=CONFIDENTIAL" in tab.url  # the URL keeps the state
+    assert not tab.locator("details.full-text").is_visible()  # the unfiltered body goes too
     shot(tab, "cable.png")
     tab.select_option("#cleared", "UNCLASSIFIED")
     assert _visible_paragraphs(tab) == ["p9"]
     tab.select_option("#cleared", "")
     assert _visible_paragraphs(tab) == everything
     assert "cleared" not in tab.url
+    assert tab.locator("details.full-text").is_visible()
 
 
 def test_clearance_works_without_javascript(browser: Any, server: str) -> None:

@@ -181,6 +181,15 @@ def test_paging_walks_every_hit_once_in_date_order(
     assert dates == sorted(dates, reverse=True)
 
 
+def test_a_page_past_the_end_says_so(client: TestClient, html: Any, archive: Any) -> None:
+    tree = html(page(client, "/search?offset=9980"))
+    assert tree.find("ol", class_="hits") is None
+    heading = tree.find("h2", id="results-h").all_text
+    assert heading == f"Past the last of {len(archive.current)} cables"
+    last_page = (len(archive.current) - 1) // 20 * 20
+    assert tree.find("a", rel="prev").attrs["href"] == f"/search?offset={last_page}"
+
+
 def test_oldest_first(client: TestClient, html: Any) -> None:
     tree = html(page(client, "/search?sort=date"))
     dates = [t.attrs["datetime"] for t in tree.find("ol", class_="hits").find_all("time")]
@@ -281,6 +290,22 @@ def test_clearance_withholds_paragraphs_above_it(
         assert note.all_text.endswith(f"[withheld: {level}]")
     count = sum(CLASSIFICATION_ORDER.index(level) > limit for level in levels)
     assert tree.find("span", data_withheld_count="").all_text == str(count)
+    assert "hidden" in tree.find("details", class_="full-text").attrs  # no unfiltered text
+
+
+def test_the_whole_body_is_there_unless_a_clearance_is_chosen(
+    client: TestClient, html: Any, archive: Any
+) -> None:
+    tree = html(page(client, f"/cable/{CITED_SEED}"))
+    full = tree.find("details", class_="full-text")
+    assert "hidden" not in full.attrs
+    body = archive.current[CITED_SEED]["body"]
+    assert full.find("pre").all_text == " ".join(body.split())
+    assert full.find("pre").all_text.endswith("TUTTLE")  # the sign-off, outside any paragraph
+    redacted, _ = _version_numbers(archive)
+    hostile = html(page(client, f"/cable/{XSS_ID}?version={redacted}"))
+    marks = hostile.find("details", class_="full-text").find_all("span", class_="redaction")
+    assert [m.all_text for m in marks] == ["XXXXXXXXXXXX"]
 
 
 def test_paragraphs_are_coloured_with_a_legend(client: TestClient, html: Any) -> None:
@@ -436,8 +461,9 @@ def _no_inline(element: Any, where: str) -> None:
         if node.tag == "script":
             assert node.attrs.get("src", "").startswith("/static/"), where
             assert not node.raw_text.strip(), where
-        if node.tag == "link" and node.attrs.get("rel") == "stylesheet":
-            assert node.attrs["href"].startswith("/static/"), where
+        if node.tag in ("link", "img", "iframe", "source", "object", "embed"):
+            url = node.attrs.get("href") or node.attrs.get("src") or ""
+            assert url.startswith("/static/"), (where, node.tag, url)  # nothing from elsewhere
 
 
 @pytest.mark.parametrize("url", ALL_PAGES)

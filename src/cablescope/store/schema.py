@@ -53,6 +53,11 @@ CREATE INDEX IF NOT EXISTS current_date ON versions (date) WHERE is_current;
 CREATE INDEX IF NOT EXISTS current_origin ON versions (origin COLLATE NOCASE) WHERE is_current;
 CREATE INDEX IF NOT EXISTS current_class ON versions (class_rank) WHERE is_current;
 CREATE INDEX IF NOT EXISTS current_month ON versions (month) WHERE is_current;
+-- Covering: a search or facet over many hits reads this narrow index, not the wide rows
+-- (text, record JSON, raw) that make the versions table gigabytes at Cablegate size.
+CREATE INDEX IF NOT EXISTS current_cover ON versions (
+    id, is_current, date, cable_id, year, month, class_rank, classification, origin, sender
+) WHERE is_current;
 
 CREATE TABLE IF NOT EXISTS cables (
     id            TEXT PRIMARY KEY,
@@ -80,7 +85,8 @@ CREATE TABLE IF NOT EXISTS tags (
     tag        TEXT    NOT NULL,
     PRIMARY KEY (version_id, position)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS tags_tag ON tags (tag, version_id);
+DROP INDEX IF EXISTS tags_tag;
+CREATE INDEX IF NOT EXISTS tags_tag_nocase ON tags (tag COLLATE NOCASE, version_id);
 
 CREATE TABLE IF NOT EXISTS refs (
     version_id INTEGER NOT NULL REFERENCES versions (id),
@@ -91,7 +97,8 @@ CREATE TABLE IF NOT EXISTS refs (
     title      TEXT,
     PRIMARY KEY (version_id, position)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS refs_value ON refs (value, version_id);
+DROP INDEX IF EXISTS refs_value;
+CREATE INDEX IF NOT EXISTS refs_value_nocase ON refs (value COLLATE NOCASE, version_id);
 
 CREATE TABLE IF NOT EXISTS captions (
     version_id INTEGER NOT NULL REFERENCES versions (id),
@@ -99,7 +106,10 @@ CREATE TABLE IF NOT EXISTS captions (
     caption    TEXT    NOT NULL,
     PRIMARY KEY (version_id, position)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS captions_caption ON captions (caption, version_id);
+DROP INDEX IF EXISTS captions_caption;
+CREATE INDEX IF NOT EXISTS captions_caption_nocase ON captions (
+    caption COLLATE NOCASE, version_id
+);
 
 CREATE TABLE IF NOT EXISTS signers (
     version_id INTEGER NOT NULL REFERENCES versions (id),
@@ -173,6 +183,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS paragraph_fts USING fts5 (
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- Who sent a cable and to whom, as words: ``from:London`` and ``to:Islamabad`` are index
+-- lookups instead of a LIKE over every recipient. Contentless (the words live in versions and
+-- recipients); filled by `PARTY_ROWS` at ingest, and for an older archive on first open.
+CREATE VIRTUAL TABLE IF NOT EXISTS party_fts USING fts5 (
+    sender, addressees,
+    content = '',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
 -- Readable views for Datasette and the sqlite3 shell: default versions only.
 CREATE VIEW IF NOT EXISTS cable_summary AS
 SELECT v.cable_id AS id, v.date, v.origin, v.classification, v.subject,
@@ -205,4 +224,15 @@ FROM tags t JOIN versions v ON v.id = t.version_id WHERE v.is_current
 GROUP BY t.tag;
 """
 
-__all__ = ["SCHEMA"]
+#: Rows for `party_fts` of the versions with id >= ?: origin and sender; TO and INFO names and
+#: their decoded stations (" ; " keeps one entry's last word from running into the next's).
+PARTY_ROWS = """
+INSERT INTO party_fts (rowid, sender, addressees)
+SELECT v.id, coalesce(v.origin, '') || ' ; ' || coalesce(v.sender, ''),
+       coalesce((SELECT group_concat(coalesce(r.name, '') || ' ; ' || coalesce(r.station, ''),
+                                     ' ; ')
+                 FROM recipients r WHERE r.version_id = v.id AND r.role IN ('to', 'info')), '')
+FROM versions v WHERE v.id >= ?
+"""
+
+__all__ = ["PARTY_ROWS", "SCHEMA"]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from cablescope.errors import CableError
 from cablescope.store import BatchResult, Store
 from cablescope.store.records import PARAGRAPH_COLUMNS, VersionRows, restore_record
-from cablescope.store.schema import SCHEMA
+from cablescope.store.schema import PARTY_ROWS, SCHEMA
 
 if TYPE_CHECKING:
     from cablescope.search.query import Node
@@ -144,6 +144,9 @@ class SQLiteStore(Store):
             self.db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
             )
+            if self.db.execute("SELECT 1 FROM meta WHERE key = 'party_fts'").fetchone() is None:
+                self.db.execute(PARTY_ROWS, (0,))  # an archive from before the index existed
+                self.db.execute("INSERT INTO meta VALUES ('party_fts', 'built')")
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -223,6 +226,7 @@ class SQLiteStore(Store):
             "SELECT id, subject, body FROM versions WHERE id >= ?",
             (first_version,),
         )
+        db.execute(PARTY_ROWS, (first_version,))
         db.execute(
             "INSERT INTO paragraph_fts (rowid, text, cable_id, number, marking) "
             "SELECT id, text, cable_id, number, marking FROM paragraphs WHERE id >= ?",

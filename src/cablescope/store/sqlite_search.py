@@ -34,10 +34,16 @@ Sql = tuple[str, list[Any]]
 _OPEN, _CLOSE = HIGHLIGHT
 _CABLE_SNIPPET = f"snippet(cable_fts, -1, '{_OPEN}', '{_CLOSE}', '…', 24)"
 _PARAGRAPH_SNIPPET = f"snippet(paragraph_fts, 0, '{_OPEN}', '{_CLOSE}', '…', 24)"
+_BM25 = "bm25(cable_fts, 4.0, 1.0)"
+#: The narrow covering index on current versions (see the schema), for joins over many hits.
+COVER = "INDEXED BY current_cover"
+#: Above this many hits, relevance ranks only the cables whose subject matches (by bm25),
+#: then the others newest first: bm25 over every hit of a broad query would take seconds.
+RANK_ALL_LIMIT = 5000
 _ORDER = {
-    "relevance": "h.score IS NULL, h.score, v.date IS NULL, v.date DESC, v.cable_id",
-    "date": "v.date IS NULL, v.date, v.cable_id",
-    "-date": "v.date IS NULL, v.date DESC, v.cable_id",
+    "relevance": "h.score IS NULL, h.score, h.date IS NULL, h.date DESC, h.cid",
+    "date": "h.date IS NULL, h.date, h.cid",
+    "-date": "h.date IS NULL, h.date DESC, h.cid",
 }
 
 
@@ -91,13 +97,6 @@ def _equals(column: str, match: Match) -> Sql:
     return f"{column} = ? COLLATE NOCASE", [match.value]
 
 
-def _has_words(column: str, match: Match) -> Sql:
-    """`column` holds the value as whole words: ``London`` in ``AMEMBASSY LONDON``."""
-    words = _escape_like(" ".join(match.value.split()))
-    pattern = f"% {words}%" if match.prefix else f"% {words} %"
-    return f"(' ' || coalesce({column}, '') || ' ') LIKE ? ESCAPE '\\'", [pattern]
-
-
 def normal_marking(marking: str) -> str:
     """``s//nf`` and ``S/NF`` alike: upper case, single slashes."""
     return marking.upper().replace("//", "/")
@@ -116,13 +115,13 @@ def _child(table: str, condition: Sql) -> Sql:
 
 def _match_condition(match: Match) -> Sql:
     field = match.field
-    if field == "from":
-        origin, sender = _has_words("v.origin", match), _has_words("v.sender", match)
-        return f"({origin[0]} OR {sender[0]})", origin[1] + sender[1]
-    if field == "to":
-        name, station = _has_words("name", match), _has_words("station", match)
-        either = f"role IN ('to', 'info') AND ({name[0]} OR {station[0]})"
-        return _child("recipients", (either, name[1] + station[1]))
+    if field in ("from", "to"):
+        column = "sender" if field == "from" else "addressees"
+        words = _quote(" ".join(match.value.split())) + (" *" if match.prefix else "")
+        return (
+            "v.id IN (SELECT rowid FROM party_fts WHERE party_fts MATCH ?)",
+            [f"{{{column}}} : {words}"],
+        )
     if field == "para":
         sql, params = _paragraph_condition(match)
         return f"EXISTS (SELECT 1 FROM paragraphs p WHERE p.version_id = v.id AND {sql})", params
@@ -190,8 +189,12 @@ def _plan(node: Node) -> tuple[str | None, list[Match], list[Node]]:
     return _with_negatives(" AND ".join(positive), negatives), markings, rest
 
 
-def _inner(text: str | None, markings: list[Match], rest: list[Node]) -> Sql:
-    """SELECT vid, pid, score for every matching current cable (one row per cable)."""
+def _inner(
+    text: str | None, markings: list[Match], rest: list[Node], *, scored: bool = True
+) -> Sql:
+    """SELECT vid, pid, score for every matching current cable (one row per cable); without
+    `scored`, the cable-level score is NULL (bm25 costs microseconds a hit)."""
+    score = _BM25 if scored else "NULL"
     conditions = [condition(item) for item in rest]
     where = " AND ".join(["v.is_current", *(c[0] for c in conditions)])
     params = [x for c in conditions for x in c[1]]
@@ -201,26 +204,30 @@ def _inner(text: str | None, markings: list[Match], rest: list[Node]) -> Sql:
         mark_params = [x for m in marks for x in m[1]]
         if text is None:
             return (
-                "SELECT p.version_id AS vid, min(p.id) AS pid, NULL AS score FROM paragraphs p "
-                f"JOIN versions v ON v.id = p.version_id WHERE {mark_sql} AND {where} "
+                "SELECT p.version_id AS vid, min(p.id) AS pid, NULL AS score, v.date AS date, "
+                f"v.cable_id AS cid FROM paragraphs p JOIN versions v {COVER} "
+                f"ON v.id = p.version_id WHERE {mark_sql} AND {where} "
                 "GROUP BY p.version_id",
                 mark_params + params,
             )
         return (
-            "SELECT vid, pid, min(score) AS score FROM (SELECT p.version_id AS vid, p.id AS pid, "
-            "paragraph_fts.rank AS score FROM paragraph_fts "
-            "JOIN paragraphs p ON p.id = paragraph_fts.rowid "
-            "JOIN versions v ON v.id = p.version_id "
+            "SELECT vid, pid, min(score) AS score, date, cid FROM (SELECT p.version_id AS vid, "
+            "p.id AS pid, paragraph_fts.rank AS score, v.date AS date, v.cable_id AS cid "
+            "FROM paragraph_fts JOIN paragraphs p ON p.id = paragraph_fts.rowid "
+            f"JOIN versions v {COVER} ON v.id = p.version_id "
             f"WHERE paragraph_fts MATCH ? AND {mark_sql} AND {where}) GROUP BY vid",
             [text, *mark_params, *params],
         )
     if text is None:
-        return f"SELECT v.id AS vid, NULL AS pid, NULL AS score FROM versions v WHERE {where}", (
-            params
+        return (
+            "SELECT v.id AS vid, NULL AS pid, NULL AS score, v.date AS date, v.cable_id AS cid "
+            f"FROM versions v {COVER} WHERE {where}",
+            params,
         )
     return (
-        "SELECT v.id AS vid, NULL AS pid, bm25(cable_fts, 4.0, 1.0) AS score FROM cable_fts "
-        f"JOIN versions v ON v.id = cable_fts.rowid WHERE cable_fts MATCH ? AND {where}",
+        f"SELECT v.id AS vid, NULL AS pid, {score} AS score, v.date AS date, "
+        "v.cable_id AS cid FROM cable_fts "
+        f"JOIN versions v {COVER} ON v.id = cable_fts.rowid WHERE cable_fts MATCH ? AND {where}",
         [text, *params],
     )
 
@@ -228,7 +235,8 @@ def _inner(text: str | None, markings: list[Match], rest: list[Node]) -> Sql:
 def matching_versions(node: Node | None) -> Sql:
     """``SELECT vid …``: the ids of the current versions matching `node` (every current
     version when None), one row each, for other queries (facets, export) to build on."""
-    inner, params = _inner(*_plan(node)) if node is not None else _inner(None, [], [])
+    plan = _plan(node) if node is not None else (None, [], [])
+    inner, params = _inner(*plan, scored=False)
     return f"SELECT vid FROM ({inner})", params
 
 
@@ -237,14 +245,13 @@ def search(db: sqlite3.Connection, node: Node, *, limit: int, offset: int, sort:
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     text, markings, rest = _plan(node)
-    inner, params = _inner(text, markings, rest)
-    total = db.execute(f"SELECT count(*) FROM ({inner})", params).fetchone()[0]
-    rows = db.execute(
-        "SELECT h.vid, h.pid, h.score, v.cable_id, v.date, v.origin, v.classification, "
-        f"v.subject FROM ({inner}) h JOIN versions v ON v.id = h.vid "
-        f"ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
-        [*params, max(0, limit), max(0, offset)],
-    ).fetchall()
+    unscored, params = _inner(text, markings, rest, scored=False)
+    total = db.execute(f"SELECT count(*) FROM ({unscored})", params).fetchone()[0]
+    if sort == "relevance" and text is not None and not markings and total > RANK_ALL_LIMIT:
+        rows = _tiered_page(db, text, rest, max(0, limit), max(0, offset))
+    else:
+        inner, params = _inner(text, markings, rest, scored=sort == "relevance")
+        rows = _page(db, inner, params, _ORDER[sort], max(0, limit), max(0, offset))
     page = SearchPage(total=total, limit=limit, offset=offset, sort=sort)
     # Text in an OR with filters is not the driving MATCH, but its words still deserve a snippet.
     highlight = text or " OR ".join(_positive_terms(node)) or None
@@ -254,6 +261,36 @@ def search(db: sqlite3.Connection, node: Node, *, limit: int, offset: int, sort:
         _decorate(db, hit, vid, pid, highlight, node)
         page.hits.append(hit)
     return page
+
+
+def _page(
+    db: sqlite3.Connection, inner: str, params: list[Any], order: str, limit: int, offset: int
+) -> list[tuple[Any, ...]]:
+    # Order and cut the hits first (narrow rows), then fetch the page's 20 wide rows.
+    return db.execute(
+        "SELECT h.vid, h.pid, h.score, v.cable_id, v.date, v.origin, v.classification, "
+        f"v.subject FROM (SELECT * FROM ({inner}) h ORDER BY {order} LIMIT ? OFFSET ?) h "
+        f"JOIN versions v ON v.id = h.vid ORDER BY {order}",
+        [*params, limit, offset],
+    ).fetchall()
+
+
+def _tiered_page(
+    db: sqlite3.Connection, text: str, rest: list[Node], limit: int, offset: int
+) -> list[tuple[Any, ...]]:
+    """Relevance for a broad query: first the hits whose subject matches, by bm25, then the
+    rest newest first — a stable order, so paging never repeats or skips a cable."""
+    in_subject = f"({{subject}} : ({text})) AND ({text})"
+    first, params = _inner(in_subject, [], rest)
+    ranked = db.execute(f"SELECT count(*) FROM ({first})", params).fetchone()[0]
+    rows: list[tuple[Any, ...]] = []
+    if offset < ranked:
+        rows = _page(db, first, params, _ORDER["relevance"], limit, offset)
+    if len(rows) < limit:
+        others, params = _inner(f"({text}) NOT ({{subject}} : ({text}))", [], rest, scored=False)
+        skip = max(0, offset - ranked)
+        rows += _page(db, others, params, _ORDER["-date"], limit - len(rows), skip)
+    return rows
 
 
 def _decorate(

@@ -9,8 +9,13 @@ the script only makes the histogram brushable and the clearance toggle instant.
 from __future__ import annotations
 
 import inspect
+import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -35,7 +40,42 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     _html_errors(app)
+    _warm_on_startup(app)
     app.state.web_installed = True
+
+
+def _warm_on_startup(app: FastAPI) -> None:
+    """Once the server is up, count the whole archive in a background thread (landing and
+    browse pages, the empty search): at 250k cables that takes seconds, which no visitor
+    should wait for. ``CABLESCOPE_WARM=0`` turns it off."""
+    original = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(inner: Any) -> AsyncIterator[Any]:
+        async with original(inner) as state:
+            if os.environ.get("CABLESCOPE_WARM", "1") != "0":
+                _start_warming(app)
+            yield state
+
+    app.router.lifespan_context = lifespan
+
+
+def _start_warming(app: FastAPI) -> threading.Thread | None:
+    stores = getattr(app.state, "stores", None)
+    if stores is None:
+        return None
+
+    def run() -> None:
+        from cablescope.store import open_store
+        from cablescope.web.browse_view import warm
+        from cablescope.web.cache import CachedReads, page_cache
+
+        warm(CachedReads(open_store(stores.db, read_only=True), page_cache(app)))
+
+    thread = threading.Thread(target=run, name="cablescope-web-warm", daemon=True)
+    thread.start()
+    app.state.web_warming = thread
+    return thread
 
 
 def _html_errors(app: FastAPI) -> None:

@@ -31,7 +31,7 @@ def term(field: str, value: str) -> str | None:
     """``field:value`` as the query language reads it (quoted when needed); None when the
     value cannot be written as a filter (a double quote inside, an unknown level)."""
     value = " ".join(value.split())
-    if not value or '"' in value or value.endswith("*"):
+    if not value or '"' in value or "\x00" in value or value.endswith("*"):
         return None
     if field == "class" and class_rank(value) is None:
         return None

@@ -12,20 +12,21 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from cablescope.commands.show import body_diff, changed_fields
 from cablescope.store import Store
-from cablescope.web import charts, links, search_view
+from cablescope.web import browse_view, search_view
 from cablescope.web.cable_view import build as build_cable
-from cablescope.web.cable_view import tag_meaning
-from cablescope.web.levels import slug_of
+from cablescope.web.cache import CachedReads, page_cache
 from cablescope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-#: Facet values listed on a browse page at most (the archive has ~280 origins, ~3k TAGS).
-BROWSE_LIMIT = 5000
-
 
 def _store(request: Request) -> Store:
     return request.app.state.stores.get()
+
+
+def _reads(request: Request) -> CachedReads:
+    """This thread's store, with the app's cache of archive-wide counts in front."""
+    return CachedReads(_store(request), page_cache(request.app))
 
 
 def _int(value: str | None) -> int | None:
@@ -50,33 +51,7 @@ def _resolve(store: Store, cable_id: str) -> str | None:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     """Archive statistics: totals, cables by year and by classification."""
-    store = _store(request)
-    counts = store.counts()
-    years = store.histogram(None, interval="year")
-    counted = store.facets(None, fields=["classification", "origin", "tag"], limit=10)
-    year_chart = charts.histogram(
-        years, "year", lambda bucket: links.search_url(links.with_date("", bucket))
-    )
-    levels = charts.bar_rows(
-        counted["classification"],
-        lambda level: links.search_url(t) if (t := links.term("class", level)) else None,
-        lambda level: f"lvl-{slug_of(level)}",
-    )
-    return render(
-        "home.html",
-        counts=counts,
-        years=year_chart,
-        levels=levels,
-        origins=charts.bar_rows(
-            counted["origin"],
-            lambda origin: links.search_url(t) if (t := links.term("from", origin)) else None,
-        ),
-        tags=charts.bar_rows(
-            counted["tag"],
-            lambda tag: links.search_url(t) if (t := links.term("tag", tag)) else None,
-        ),
-        date_template=links.with_date("", "RANGE"),
-    )
+    return render("home.html", **browse_view.home(_reads(request)))
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -86,7 +61,7 @@ def search(request: Request) -> Response:
     _, error = search_view.parse(query)
     if error is not None:
         return render("search.html", 400, query=query, error=error, sort=sort)
-    context = search_view.build(_store(request), query, sort, offset)
+    context = search_view.build(_reads(request), query, sort, offset)
     return render("search.html", error=None, **context)
 
 
@@ -176,46 +151,19 @@ def _diff_class(line: str) -> str:
 @router.get("/browse/origins", response_class=HTMLResponse)
 def browse_origins(request: Request) -> Response:
     """Every sending post with its number of cables."""
-    pairs = _store(request).facets(None, fields=["origin"], limit=BROWSE_LIMIT)["origin"]
-    rows = charts.bar_rows(
-        sorted(pairs, key=lambda pair: pair[0].casefold()),
-        lambda origin: links.search_url(t) if (t := links.term("from", origin)) else None,
-    )
-    return render("browse_list.html", title="Origins", kind="origin", rows=rows, meanings={})
+    return render("browse_list.html", **browse_view.origins(_reads(request)))
 
 
 @router.get("/browse/tags", response_class=HTMLResponse)
 def browse_tags(request: Request) -> Response:
     """Every TAG with its kind, meaning and number of cables."""
-    pairs = _store(request).facets(None, fields=["tag"], limit=BROWSE_LIMIT)["tag"]
-    rows = charts.bar_rows(
-        sorted(pairs),
-        lambda tag: links.search_url(t) if (t := links.term("tag", tag)) else None,
-    )
-    meanings = {row.label: tag_meaning(row.label) for row in rows}
-    return render("browse_list.html", title="TAGS", kind="tag", rows=rows, meanings=meanings)
+    return render("browse_list.html", **browse_view.tags(_reads(request)))
 
 
 @router.get("/browse/months", response_class=HTMLResponse)
 def browse_months(request: Request) -> Response:
     """Cables per month, a row per year."""
-    buckets = _store(request).histogram(None, interval="month")
-    years: dict[str, list[tuple[str, int, str | None]]] = {}
-    for bucket, count in buckets:
-        year, _, month = bucket.partition("-")
-        href = links.search_url(links.with_date("", bucket)) if count else None
-        years.setdefault(year, []).append((month, count, href))
-    rows = [
-        (year, sum(n for _, n, _ in months), _twelve(months))
-        for year, months in sorted(years.items(), reverse=True)
-    ]
-    return render("browse_months.html", rows=rows)
-
-
-def _twelve(months: list[tuple[str, int, str | None]]) -> list[tuple[str, int, str | None]]:
-    """A full January-to-December row (the first and last years are partial)."""
-    have = {month: (month, count, href) for month, count, href in months}
-    return [have.get(f"{m:02d}", (f"{m:02d}", 0, None)) for m in range(1, 13)]
+    return render("browse_months.html", **browse_view.months(_reads(request)))
 
 
 __all__ = ["not_found", "router"]

@@ -8,8 +8,8 @@ from typing import Any
 
 from cablescope.search.query import DateRange, Node, QuerySyntaxError, parse_query
 from cablescope.search.results import SORTS, SearchPage
-from cablescope.store import Store
 from cablescope.web import charts, links
+from cablescope.web.cache import CachedReads
 from cablescope.web.levels import slug_of
 
 PAGE_SIZE = 20
@@ -117,7 +117,7 @@ def _pages(query: str, sort: str, offset: int, total: int) -> list[PageLink]:
         return links.search_url(query, sort=sort_param, offset=page * PAGE_SIZE)
 
     shown = sorted({0, last, *range(max(0, current - 2), min(last, current + 2) + 1)})
-    result = [PageLink("Previous", url(current - 1) if current > 0 else None)]
+    result = [PageLink("Previous", url(min(current - 1, last)) if current > 0 else None)]
     previous = -1
     for page in shown:
         if page - previous > 1:
@@ -130,14 +130,18 @@ def _pages(query: str, sort: str, offset: int, total: int) -> list[PageLink]:
     return result
 
 
-def build(store: Store, query: str, sort: str, offset: int) -> dict[str, Any]:
+#: The sidebar's facet fields, in the one order every caller uses (one cache entry).
+FACET_FIELDS: tuple[str, ...] = tuple(name for name, _ in FACETS)
+
+
+def build(reads: CachedReads, query: str, sort: str, offset: int) -> dict[str, Any]:
     """The search template's context for a query that parsed (or an empty one)."""
     node, _ = parse(query)
-    page: SearchPage = store.search(node or MATCH_ALL, limit=PAGE_SIZE, offset=offset, sort=sort)
-    counted = store.facets(node, fields=[name for name, _ in FACETS], limit=FACET_LIMIT)
-    years = store.histogram(node, interval="year")
+    page: SearchPage = reads.search(node or MATCH_ALL, limit=PAGE_SIZE, offset=offset, sort=sort)
+    counted = reads.facets(node, fields=FACET_FIELDS, limit=FACET_LIMIT)
+    years = reads.histogram(node, interval="year")
     interval = charts.pick_interval(years)
-    buckets = years if interval == "year" else store.histogram(node, interval="month")
+    buckets = years if interval == "year" else reads.histogram(node, interval="month")
     chart = charts.histogram(
         buckets, interval, lambda bucket: links.search_url(links.with_date(query, bucket))
     )
@@ -163,4 +167,12 @@ def build(store: Store, query: str, sort: str, offset: int) -> dict[str, Any]:
     }
 
 
-__all__ = ["MATCH_ALL", "PAGE_SIZE", "build", "parse", "parse_params"]
+__all__ = [
+    "FACET_FIELDS",
+    "FACET_LIMIT",
+    "MATCH_ALL",
+    "PAGE_SIZE",
+    "build",
+    "parse",
+    "parse_params",
+]

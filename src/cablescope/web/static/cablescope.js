@@ -81,6 +81,8 @@
         if (withheld) hidden += 1;
       });
       if (counter) counter.textContent = String(hidden);
+      var full = document.querySelector("[data-full-text]");
+      if (full) full.hidden = cleared !== null; /* the unfiltered text has no place here */
       var url = new URL(window.location.href);
       if (option && option.value) {
         url.searchParams.set("cleared", option.value);
