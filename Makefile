@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(BIN)/cablescope demo
+	$(BIN)/cablescope demo --size 500 --out build/demo-corpus
+	$(BIN)/cablescope ingest src/cablescope/demo/seeds build/demo-corpus --db build/demo.db
+	$(BIN)/cablescope serve --db build/demo.db
 
 test: install
 	$(BIN)/ruff check src tests bench

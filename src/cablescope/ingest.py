@@ -66,8 +66,9 @@ def ingest(
 
     With `workers` > 0 (default: one per CPU), parsing and flattening run in that many
     worker processes while this one reads files and writes the database: on two cores the
-    writer and the parsers overlap instead of taking turns. Cables are stored in input order
-    either way, so the archive is identical (`Store.checksum`) whichever is used.
+    writer and the parsers overlap instead of taking turns. The first `INLINE_FIRST` sources
+    are parsed here, so a job of a few files never waits for a pool to start. Cables are
+    stored in input order either way: the archive is identical (`Store.checksum`).
     """
     report = IngestReport()
     errors: list[CableError] = []
@@ -83,10 +84,7 @@ def ingest(
 
     sources = iter_sources(list(paths), on_error=errors.append)
     count = default_workers() if workers is None else workers
-    if count > 0:
-        parsed = _parallel(sources, count, window=2 * batch_size)
-    else:
-        parsed = itertools.chain.from_iterable(map(parse_and_flatten, sources))
+    parsed = _adaptive(sources, count, window=2 * batch_size)
     for outcome in parsed:
         if isinstance(outcome, CableError):
             errors.append(outcome)
@@ -143,6 +141,18 @@ def _unpickled(outcome: Any) -> Outcome:
         reason, source, line = outcome
         return CableError(reason, source=source, line=line)
     return outcome
+
+
+#: Sources parsed here before worker processes are started: a small job (a few files)
+#: finishes before a pool would have started, a big one soon moves to the workers.
+INLINE_FIRST = 256
+
+
+def _adaptive(sources: Iterator[Source], workers: int, *, window: int) -> Iterator[Outcome]:
+    head = list(itertools.islice(sources, INLINE_FIRST if workers > 0 else None))
+    yield from itertools.chain.from_iterable(map(parse_and_flatten, head))
+    if workers > 0 and len(head) == INLINE_FIRST:
+        yield from _parallel(sources, workers, window=window)
 
 
 def _chunks(sources: Iterator[Source], size: int) -> Iterator[list[Source]]:
