@@ -164,3 +164,21 @@ def test_seed_facets(seeds: tuple[Store, list[Cable]]) -> None:
     nothing = parse_query("zzzqqqnotaword")
     assert store.facets(nothing) == {field: [] for field in FIELDS}
     assert store.histogram(nothing) == []
+
+
+@pytest.mark.corpus
+def test_broad_queries_count_a_sample_and_say_so(
+    dev: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cablescope.store import sqlite_facets
+
+    exact = dev.store.facets(None, limit=None)
+    assert exact.sampled is None and exact.matching == len(dev.where(lambda c: True))
+    monkeypatch.setattr(sqlite_facets, "FACET_EXACT_LIMIT", 1000)
+    monkeypatch.setattr(sqlite_facets, "FACET_SAMPLE", 800)
+    estimate = dev.store.facets(None, limit=None)
+    assert estimate.matching == exact.matching and 400 < (estimate.sampled or 0) <= 800
+    for field in ("classification", "year"):  # big shares: the estimate is within a few %
+        truth = dict(exact[field])
+        for value, count in estimate[field][:3]:
+            assert abs(count - truth[value]) <= 0.1 * exact.matching, (field, value)

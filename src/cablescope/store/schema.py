@@ -53,6 +53,7 @@ CREATE INDEX IF NOT EXISTS current_date ON versions (date) WHERE is_current;
 CREATE INDEX IF NOT EXISTS current_origin ON versions (origin COLLATE NOCASE) WHERE is_current;
 CREATE INDEX IF NOT EXISTS current_class ON versions (class_rank) WHERE is_current;
 CREATE INDEX IF NOT EXISTS current_month ON versions (month) WHERE is_current;
+CREATE INDEX IF NOT EXISTS older_versions ON versions (id) WHERE NOT is_current;
 -- Covering: a search or facet over many hits reads this narrow index, not the wide rows
 -- (text, record JSON, raw) that make the versions table gigabytes at Cablegate size.
 CREATE INDEX IF NOT EXISTS current_cover ON versions (

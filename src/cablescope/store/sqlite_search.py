@@ -27,19 +27,18 @@ from cablescope.search.query import (
     Phrase,
     Term,
 )
-from cablescope.search.results import HIGHLIGHT, SORTS, SearchHit, SearchPage
+from cablescope.search.results import SORTS, SearchHit, SearchPage
+from cablescope.search.snippets import SNIPPET_WORDS, best, patterns, snippet
 
 Sql = tuple[str, list[Any]]
 
-_OPEN, _CLOSE = HIGHLIGHT
-_CABLE_SNIPPET = f"snippet(cable_fts, -1, '{_OPEN}', '{_CLOSE}', '…', 24)"
-_PARAGRAPH_SNIPPET = f"snippet(paragraph_fts, 0, '{_OPEN}', '{_CLOSE}', '…', 24)"
 _BM25 = "bm25(cable_fts, 4.0, 1.0)"
 #: The narrow covering index on current versions (see the schema), for joins over many hits.
 COVER = "INDEXED BY current_cover"
 #: Above this many hits, relevance ranks only the cables whose subject matches (by bm25),
 #: then the others newest first: bm25 over every hit of a broad query would take seconds.
 RANK_ALL_LIMIT = 5000
+_OLDER_IDS = "SELECT id FROM versions INDEXED BY older_versions WHERE NOT is_current"
 _ORDER = {
     "relevance": "h.score IS NULL, h.score, h.date IS NULL, h.date DESC, h.cid",
     "date": "h.date IS NULL, h.date, h.cid",
@@ -74,15 +73,6 @@ def fts_expression(node: Node) -> str | None:
 def _with_negatives(positive: str, negative: list[str]) -> str:
     expression = f"({positive})"
     return f"{expression} NOT ({' OR '.join(negative)})" if negative else expression
-
-
-def _positive_terms(node: Node) -> list[str]:
-    """Every word and phrase not under a NOT, for finding a paragraph to show."""
-    if isinstance(node, Term | Phrase):
-        return [str(fts_expression(node))]
-    if isinstance(node, And | Or):
-        return [term for item in node.items for term in _positive_terms(item)]
-    return []
 
 
 # -- filters --------------------------------------------------------------------------------
@@ -240,27 +230,55 @@ def matching_versions(node: Node | None) -> Sql:
     return f"SELECT vid FROM ({inner})", params
 
 
+def matching_ids(db: sqlite3.Connection, node: Node | None) -> list[int]:
+    """The ids of the current versions matching `node`, for facets and histograms. A query of
+    words alone is answered by the full-text index without a join (older versions taken off),
+    three times faster on a broad query than `matching_versions`."""
+    text, markings, rest = _plan(node) if node is not None else (None, [], [])
+    if text is None or markings or rest:
+        sql, params = matching_versions(node)
+        return [vid for (vid,) in db.execute(sql, params)]
+    older = {vid for (vid,) in db.execute(_OLDER_IDS)}
+    rows = db.execute("SELECT rowid FROM cable_fts WHERE cable_fts MATCH ?", (text,))
+    return [vid for (vid,) in rows if vid not in older]
+
+
 def search(db: sqlite3.Connection, node: Node, *, limit: int, offset: int, sort: str) -> SearchPage:
     """One page of current cables matching `node`, with snippets and best paragraphs."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     text, markings, rest = _plan(node)
-    unscored, params = _inner(text, markings, rest, scored=False)
-    total = db.execute(f"SELECT count(*) FROM ({unscored})", params).fetchone()[0]
+    if text is not None and not markings and not rest:
+        total = _text_count(db, text)
+    else:
+        unscored, params = _inner(text, markings, rest, scored=False)
+        total = db.execute(f"SELECT count(*) FROM ({unscored})", params).fetchone()[0]
     if sort == "relevance" and text is not None and not markings and total > RANK_ALL_LIMIT:
         rows = _tiered_page(db, text, rest, max(0, limit), max(0, offset))
     else:
         inner, params = _inner(text, markings, rest, scored=sort == "relevance")
         rows = _page(db, inner, params, _ORDER[sort], max(0, limit), max(0, offset))
     page = SearchPage(total=total, limit=limit, offset=offset, sort=sort)
-    # Text in an OR with filters is not the driving MATCH, but its words still deserve a snippet.
-    highlight = text or " OR ".join(_positive_terms(node)) or None
     for vid, pid, score, cable_id, date, origin, classification, subject in rows:
         hit = SearchHit(cable_id, date, origin, classification, subject)
         hit.score = None if score is None else round(-score, 4)
-        _decorate(db, hit, vid, pid, highlight, node)
+        _decorate(db, hit, vid, pid, node)
         page.hits.append(hit)
     return page
+
+
+def _text_count(db: sqlite3.Connection, text: str) -> int:
+    """Current cables matching a text-only query: FTS5 counts its own matches without
+    visiting them; the older versions among them (few) are taken off one by one."""
+    everything = db.execute(
+        "SELECT count(*) FROM cable_fts WHERE cable_fts MATCH ?", (text,)
+    ).fetchone()[0]
+    older = db.execute(
+        "SELECT count(*) FROM versions v INDEXED BY older_versions WHERE NOT v.is_current "
+        "AND EXISTS (SELECT 1 FROM cable_fts WHERE cable_fts MATCH ? AND rowid = v.id)",
+        (text,),
+    ).fetchone()[0]
+    return everything - older
 
 
 def _page(
@@ -294,64 +312,38 @@ def _tiered_page(
 
 
 def _decorate(
-    db: sqlite3.Connection, hit: SearchHit, vid: int, pid: int | None, text: str | None, node: Node
+    db: sqlite3.Connection, hit: SearchHit, vid: int, pid: int | None, node: Node
 ) -> None:
-    """Fill in the snippet and the paragraph that matched best."""
-    if pid is None and text is not None:
-        pid, hit.snippet = _best_paragraph(db, vid, text, node)
-        if pid is None:
-            hit.snippet = _first(
-                db,
-                f"SELECT {_CABLE_SNIPPET} FROM cable_fts WHERE cable_fts MATCH ? AND rowid = ?",
-                (text, vid),
-            )
-    elif pid is not None and text is not None:
-        hit.snippet = _first(
-            db,
-            f"SELECT {_PARAGRAPH_SNIPPET} FROM paragraph_fts "
-            "WHERE paragraph_fts MATCH ? AND rowid = ?",
-            (text, pid),
-        )
-    if hit.snippet is not None:  # one line: wrapped cable text reads badly in tables and CSV
-        hit.snippet = " ".join(hit.snippet.split())
+    """Fill in the snippet and the paragraph that matched best (`search.snippets`)."""
+    wanted = patterns(node)
+    if pid is None and wanted:
+        rows = db.execute(
+            "SELECT id, text FROM paragraphs WHERE version_id = ? ORDER BY position", (vid,)
+        ).fetchall()
+        pid, hit.snippet = best(rows, wanted)
+        if pid is None:  # the words are in the subject or outside numbered paragraphs
+            subject, body = db.execute(
+                "SELECT coalesce(subject, ''), body FROM versions WHERE id = ?", (vid,)
+            ).fetchone()
+            hit.snippet = snippet(f"{subject}\n{body}", wanted)
     if pid is None:
         return
     number, marking, paragraph_text = db.execute(
         "SELECT number, marking, text FROM paragraphs WHERE id = ?", (pid,)
     ).fetchone()
     hit.paragraph, hit.marking = number, marking
+    if hit.snippet is None and wanted:
+        hit.snippet = snippet(paragraph_text, wanted)
     if hit.snippet is None:
         words = paragraph_text.split()
-        hit.snippet = " ".join(words[:24]) + (" …" if len(words) > 24 else "")
+        hit.snippet = " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")
 
 
-def _first(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> Any:
-    row = db.execute(sql, params).fetchone()
-    return None if row is None else row[0]
-
-
-def _best_paragraph(
-    db: sqlite3.Connection, vid: int, text: str, node: Node
-) -> tuple[int | None, str | None]:
-    """The best-ranked paragraph of one version matching `text` (or, failing that, any of the
-    query's words): its id and snippet. Its ids are one run, so FTS5 scans only that range."""
-    first, last = db.execute(
-        "SELECT min(id), max(id) FROM paragraphs WHERE version_id = ?", (vid,)
-    ).fetchone()
-    if first is None:
-        return None, None
-    any_word = " OR ".join(_positive_terms(node))
-    for expression in dict.fromkeys(e for e in (text, any_word) if e):
-        row = db.execute(
-            f"SELECT paragraph_fts.rowid, {_PARAGRAPH_SNIPPET} FROM paragraph_fts "
-            "JOIN paragraphs p ON p.id = paragraph_fts.rowid WHERE paragraph_fts MATCH ? "
-            "AND paragraph_fts.rowid BETWEEN ? AND ? AND p.version_id = ? "
-            "ORDER BY bm25(paragraph_fts) LIMIT 1",
-            (expression, first, last, vid),
-        ).fetchone()
-        if row is not None:
-            return row[0], row[1]
-    return None, None
-
-
-__all__ = ["condition", "fts_expression", "matching_versions", "normal_marking", "search"]
+__all__ = [
+    "condition",
+    "fts_expression",
+    "matching_ids",
+    "matching_versions",
+    "normal_marking",
+    "search",
+]

@@ -1,0 +1,59 @@
+"""Snippets made in Python: words cut and folded like the full-text tokenizer, the passage
+with most of the query chosen, matches marked « »."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cablescope.search.query import parse_query
+from cablescope.search.snippets import Pattern, best, fold, patterns, snippet
+
+
+def test_fold_ignores_case_and_diacritics() -> None:
+    assert fold("Sécurité") == "securite"
+    assert fold("KAYANI") == "kayani"
+
+
+def test_patterns_leave_out_negated_words_and_filters() -> None:
+    found = patterns(parse_query('"Lashkar e Taiba" terror* NOT russia tag:PK'))
+    assert found == [Pattern(("lashkar", "e", "taiba")), Pattern(("terror",), prefix=True)]
+
+
+def test_phrase_prefix_and_punctuation() -> None:
+    text = "The Lashkar-e-Taiba (LeT) threat; terrorists and TERRORISM alike."
+    marked = snippet(text, patterns(parse_query('"lashkar e taiba" terror*')))
+    assert marked is not None
+    assert re.findall(r"«([^»]*)»", marked) == ["Lashkar", "e", "Taiba", "terrorists", "TERRORISM"]
+    assert snippet(text, patterns(parse_query('"taiba lashkar"'))) is None
+
+
+def test_best_passage_has_most_of_the_query() -> None:
+    passages = [(1, "Nothing here."), (2, "Iran only."), (3, "Iran and its nuclear plans.")]
+    pid, shown = best(passages, patterns(parse_query("iran nuclear")))
+    assert pid == 3 and shown == "«Iran» and its «nuclear» plans."
+    assert best(passages, patterns(parse_query("china"))) == (None, None)
+
+
+def test_long_text_is_cut_around_the_first_match() -> None:
+    words = [f"w{i}" for i in range(200)]
+    words[120] = "Kayani"
+    shown = snippet(" ".join(words), patterns(parse_query("kayani")), words=10)
+    assert shown is not None and shown.startswith("…") and shown.endswith("…")
+    assert "«Kayani»" in shown and len(shown.split()) == 10
+
+
+@given(
+    st.text(st.characters(blacklist_characters="«»"), max_size=200),
+    st.sampled_from(["iran", "terror*", '"prime minister"']),
+)
+def test_a_snippet_marks_only_query_words(text: str, query: str) -> None:
+    wanted = patterns(parse_query(query))
+    shown = snippet(text, wanted)
+    if shown is None:
+        return
+    for marked in re.findall(r"«([^»]*)»", shown):
+        word = fold(marked)
+        assert any(word == w or (p.prefix and word.startswith(w)) for p in wanted for w in p.words)
