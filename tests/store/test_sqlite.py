@@ -133,3 +133,20 @@ def test_open_store_urls(tmp_path: Path) -> None:
         open_store("postgresql://localhost/cables")
     with pytest.raises(ValueError):
         open_store("ftp://x/y")
+
+
+def test_an_older_archive_is_upgraded_on_first_open(seeds_dir: Path, tmp_path: Path) -> None:
+    from cablescope.search import parse_query
+
+    db = tmp_path / "old.db"
+    with open_store(db) as store:
+        store.write_batch(list(cablescope.read(seeds_dir)))
+    with sqlite3.connect(db) as con:  # what version 1 had: none of these
+        con.execute("DROP INDEX current_cover")
+        con.execute("DROP TABLE party_fts")
+        con.execute("DELETE FROM meta WHERE key = 'party_fts'")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with open_store(db, read_only=True) as store:
+        assert [hit.id for hit in store.search(parse_query("from:London")).hits] == [
+            "08LONDON3062"
+        ]

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from cablescope.search.query import Node
     from cablescope.search.results import SearchPage
 
-SCHEMA_VERSION = "1"
+#: 2: covering and case-blind indexes, `party_fts`. An older archive is upgraded in place (its
+#: new indexes built) the first time any Cablescope command opens it, even to read.
+SCHEMA_VERSION = "2"
 
 #: Bulk-load friendly and still crash-safe: WAL with synchronous=NORMAL loses at most the
 #: last commits on power loss, never consistency, and nothing at all on a killed process.
@@ -137,11 +139,26 @@ class SQLiteStore(Store):
             self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             for pragma in _READ_PRAGMAS:
                 self.db.execute(pragma)
+            if self._stored_version() != SCHEMA_VERSION:
+                self.db.close()
+                _upgrade(path)
+                self.db = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, check_same_thread=False
+                )
+                for pragma in _READ_PRAGMAS:
+                    self.db.execute(pragma)
             return
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         for pragma in _PRAGMAS:
             self.db.execute(pragma)
         self._create_schema()
+
+    def _stored_version(self) -> str | None:
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.OperationalError:  # not an archive (yet): no meta table
+            return None
+        return None if row is None else str(row[0])
 
     def _create_schema(self) -> None:
         self.db.execute("BEGIN IMMEDIATE")
@@ -149,7 +166,7 @@ class SQLiteStore(Store):
             for statement in _statements(SCHEMA):
                 self.db.execute(statement)
             self.db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
             )
             if self.db.execute("SELECT 1 FROM meta WHERE key = 'party_fts'").fetchone() is None:
                 self.db.execute(PARTY_ROWS, (0,))  # an archive from before the index existed
@@ -406,6 +423,16 @@ class SQLiteStore(Store):
                 self.db.execute("PRAGMA optimize")
         finally:
             self.db.close()
+
+
+def _upgrade(path: str) -> None:
+    """Bring an older archive's schema up to date (a write open does it), or say why not."""
+    if not os.access(path, os.W_OK):
+        raise PermissionError(
+            f"{path}: made by an older Cablescope and read-only here; open it once where it "
+            "is writable (any command, e.g. `cablescope facets --db FILE`) to upgrade it"
+        )
+    SQLiteStore(path).close()
 
 
 def _statements(script: str) -> Iterator[str]:

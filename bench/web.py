@@ -1,0 +1,173 @@
+"""Web and API benchmark: server time per page type, then search under concurrent load.
+
+    python bench/web.py --db /tmp/c250k.db [--load-seconds 20] [--clients 8] [--json]
+
+1. Server time: every page type is requested in-process through FastAPI's TestClient (no
+   network), on first visit (distinct URLs, nothing cached) and again (the web cache warm);
+   p50/p95 per page type. Page types: landing, search (10 queries from `bench/search.py`),
+   cable page, cable read as cleared for CONFIDENTIAL, raw text, browse (origins, TAGS,
+   months), and the JSON API's search.
+2. Load: a real `cablescope serve` in a child process on loopback; this process sends a fixed
+   mix of API searches from `--clients` threads for `--load-seconds`; requests/s and p50/p95.
+The issue's target: every page under 200 ms server time on the 250k archive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import warnings
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from search import QUERIES, percentile
+
+SEARCHES = [query for query, _facets in QUERIES[:25:2]][:10]
+
+
+def _cable_ids(db: Path, count: int) -> list[str]:
+    from cablescope.search.query import parse_query
+    from cablescope.store import open_store
+
+    with open_store(db, read_only=True) as store:
+        page = store.search(parse_query("tag:PREL"), limit=count, sort="-date")
+        return [hit.id for hit in page.hits]
+
+
+def page_times(db: Path) -> dict[str, Any]:
+    warnings.simplefilter("ignore")
+    os.environ.setdefault("CABLESCOPE_WARM", "0")
+    from fastapi.testclient import TestClient
+
+    from cablescope.api.app import create_app
+
+    ids = _cable_ids(db, 10)
+    quoted = [urllib.parse.quote(q) for q in SEARCHES]
+    pages: dict[str, list[str]] = {
+        "landing": ["/"],
+        "search": [f"/search?q={q}" for q in quoted],
+        "cable": [f"/cable/{i}" for i in ids],
+        "cable cleared": [f"/cable/{i}?cleared=CONFIDENTIAL" for i in ids[:5]],
+        "raw text": [f"/cable/{i}/raw" for i in ids[:5]],
+        "browse": ["/browse/origins", "/browse/tags", "/browse/months"],
+        "api search": [f"/api/v1/search?q={q}" for q in quoted],
+    }
+    result: dict[str, Any] = {}
+    with TestClient(create_app(db)) as client:
+        for kind, urls in pages.items():
+            for visit in ("first", "again"):
+                times = []
+                for url in urls:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    times.append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, (url, response.status_code)
+                result[f"{kind} ({visit})"] = {
+                    "n": len(times),
+                    "p50_ms": round(statistics.median(times), 1),
+                    "p95_ms": round(percentile([t / 1000 for t in times], 0.95) * 1000, 1),
+                    "max_ms": round(max(times), 1),
+                }
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def load(db: Path, seconds: float, clients: int) -> dict[str, Any]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cablescope", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "CABLESCOPE_WARM": "0"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{base}/api/v1/stats", timeout=30)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        latencies: list[float] = []
+        errors = 0
+        lock = threading.Lock()
+        stop = time.monotonic() + seconds
+
+        def client(offset: int) -> None:
+            nonlocal errors
+            with httpx.Client(base_url=base, timeout=60) as http:
+                n = offset
+                while time.monotonic() < stop:
+                    query = SEARCHES[n % len(SEARCHES)]
+                    n += 1
+                    started = time.perf_counter()
+                    response = http.get("/api/v1/search", params={"q": query})
+                    elapsed = time.perf_counter() - started
+                    with lock:
+                        latencies.append(elapsed)
+                        errors += response.status_code != 200
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        began = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.monotonic() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "clients": clients,
+        "seconds": round(wall, 1),
+        "requests": len(latencies),
+        "errors": errors,
+        "requests_per_s": round(len(latencies) / wall, 1),
+        "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--load-seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = {"pages": page_times(args.db), "load": load(args.db, args.load_seconds, args.clients)}
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    for kind, figures in result["pages"].items():
+        print(
+            f"{kind:22} n={figures['n']:2}  p50 {figures['p50_ms']:7.1f} ms  "
+            f"p95 {figures['p95_ms']:7.1f} ms  max {figures['max_ms']:7.1f} ms"
+        )
+    loaded = result["load"]
+    print(
+        f"load: {loaded['clients']} clients, {loaded['requests']} searches in "
+        f"{loaded['seconds']} s = {loaded['requests_per_s']} req/s, p50 {loaded['p50_ms']} ms, "
+        f"p95 {loaded['p95_ms']} ms, {loaded['errors']} errors"
+    )
+
+
+if __name__ == "__main__":
+    main()
