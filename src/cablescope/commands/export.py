@@ -9,6 +9,7 @@ DuckDB or R. With no query, the whole archive. The count goes to stderr.
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -58,17 +59,7 @@ def _write(fmt: ExportFormat, records: Any, out: Path | None, raw: bool) -> int:
         from cablescope.parquet import write_parquet
 
         return write_parquet(records, str(out) if out else sys.stdout.buffer, include_raw=raw)
-    with open(out, "w", encoding="utf-8", newline="") if out else _KeptOpenStdout() as stream:
-        if fmt is ExportFormat.csv:
-            return write_csv(records, stream)
-        return write_nl(records, stream)
-
-
-class _KeptOpenStdout:
-    """sys.stdout as a context manager that is not closed on exit."""
-
-    def __enter__(self) -> Any:
-        return sys.stdout
-
-    def __exit__(self, *_exc: object) -> None:
-        sys.stdout.flush()
+    with open(out, "w", encoding="utf-8", newline="") if out else nullcontext(sys.stdout) as stream:
+        count = write_csv(records, stream) if fmt is ExportFormat.csv else write_nl(records, stream)
+        stream.flush()
+    return count
