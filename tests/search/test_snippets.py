@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cablescope.search.query import parse_query
-from cablescope.search.snippets import Pattern, best, fold, patterns, snippet
+from cablescope.search.snippets import Pattern, best, fold, patterns, score, snippet
 
 
 def test_fold_ignores_case_and_diacritics() -> None:
@@ -57,3 +57,46 @@ def test_a_snippet_marks_only_query_words(text: str, query: str) -> None:
     for marked in re.findall(r"«([^»]*)»", shown):
         word = fold(marked)
         assert any(word == w or (p.prefix and word.startswith(w)) for p in wanted for w in p.words)
+
+
+def _score_word_by_word(text: str, wanted: list[Pattern]) -> tuple[int, int]:
+    """The reference: `_spans`, which cuts and folds every word like the index does."""
+    from cablescope.search.snippets import _spans
+
+    found = [index for _a, _s, index in _spans(text, wanted)[1]]
+    return len(set(found)), len(found)
+
+
+@given(
+    st.text(st.sampled_from(list("aeinrstAEINRST -,.'_\n1éİﬁ’\u0301")), max_size=300),
+    st.sampled_from(["iran", "terror*", '"prime minister"', "tan* AND rain", '"a_b" OR e', "in"]),
+)
+def test_compiled_scoring_agrees_with_word_by_word(text: str, query: str) -> None:
+    wanted = patterns(parse_query(query))
+    assert score(text, wanted) == _score_word_by_word(text, wanted)
+
+
+def test_scoring_counts_patterns_and_occurrences() -> None:
+    wanted = patterns(parse_query('"prime minister" terror* iran'))
+    text = "Prime  Minister Gilani on terrorism; the prime-minister and Iran's terrorists. Irani"
+    assert score(text, wanted) == (3, 5)
+    assert score("Iranian primer", wanted) == (0, 0)
+
+
+def _snippet_word_by_word(text: str, wanted: list[Pattern]) -> str | None:
+    from cablescope.search.snippets import _render, _spans
+
+    tokens, found = _spans(text, wanted)
+    if not found:
+        return None
+    marked = {at + k for at, size, _i in found for k in range(size)}
+    return _render(text, tokens, marked, found[0][0], 24)
+
+
+@given(
+    st.text(st.sampled_from(list("aeinrstAEINRST -,.'_\n1éİﬁ’\u0301")), max_size=300),
+    st.sampled_from(["iran", "terror*", '"prime minister"', "tan* AND rain", '"a_b" OR e', "in"]),
+)
+def test_compiled_snippets_agree_with_word_by_word(text: str, query: str) -> None:
+    wanted = patterns(parse_query(query))
+    assert snippet(text, wanted) == _snippet_word_by_word(text, wanted)

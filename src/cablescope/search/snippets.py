@@ -10,6 +10,8 @@ index would have matched.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -87,21 +89,93 @@ def _spans(
 
 
 def score(text: str, wanted: Sequence[Pattern]) -> tuple[int, int]:
-    """(distinct patterns found, occurrences): the best passage finds most of the query."""
-    _tokens, found = _spans(text, wanted)
-    return len({index for _a, _s, index in found}), len(found)
+    """(distinct patterns found, occurrences): the best passage finds most of the query.
+
+    Scored by one compiled expression over the folded text, in C; word by word (`_spans`)
+    only for the rare text whose folding would change its length or its word boundaries."""
+    folded = _folded(text)
+    if folded is None:
+        found = [index for _a, _s, index in _spans(text, wanted)[1]]
+    else:
+        found = [m.lastindex for m in _expression(tuple(wanted)).finditer(folded)]
+    return len(set(found)), len(found)
+
+
+class _FoldTable(dict[int, str]):
+    """`str.translate` table folding one character at a time (filled as characters are met);
+    a character whose folding is not one character of the same kind maps to `_UNSAFE`."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = fold(char)
+        same = len(folded) == 1 and bool(_WORD.match(folded)) == bool(_WORD.match(char))
+        self[code] = value = folded if same and folded != _UNSAFE else _UNSAFE
+        return value
+
+
+_UNSAFE = "\uffff"
+_FOLD = _FoldTable()
+
+
+def _folded(text: str) -> str | None:
+    """`text` folded character by character, offsets unchanged; None where that is not so."""
+    if text.isascii():
+        return text.lower()
+    folded = text.translate(_FOLD)
+    return None if _UNSAFE in folded else folded
+
+
+_TOKEN_END = r"(?![^\W_])"
+
+
+@functools.lru_cache(maxsize=64)
+def _expression(wanted: tuple[Pattern, ...]) -> re.Pattern[str]:
+    """One alternation of the patterns, tried in order at each word start as `_spans` does;
+    group i + 1 is pattern i. Between a phrase's words any non-word characters may stand."""
+    if not wanted:
+        return re.compile(r"(?!)")
+    alternatives = []
+    for pattern in wanted:
+        # The first word leads, its word-start check looking back past it, so that the
+        # expression starts with a literal and the engine skips ahead to candidate letters.
+        first, *others = map(re.escape, pattern.words)
+        body = r"[\W_]+".join([rf"{first}(?<![^\W_]{first})", *others])
+        tail = r"[^\W_]*" if pattern.prefix else _TOKEN_END
+        alternatives.append(f"({body}{tail})")
+    return re.compile("|".join(alternatives))
 
 
 def snippet(text: str, wanted: Sequence[Pattern], words: int = SNIPPET_WORDS) -> str | None:
     """About `words` words of `text` around its first match, matches marked « », cuts marked
     …; None when nothing matches."""
-    tokens, found = _spans(text, wanted)
-    if not found:
+    folded = _folded(text)
+    if folded is None:
+        tokens, found = _spans(text, wanted)
+        marked = {at + k for at, size, _i in found for k in range(size)}
+        first = found[0][0] if found else None
+    else:
+        spans = [m.span() for m in _expression(tuple(wanted)).finditer(folded)]
+        if not spans:
+            return None
+        tokens = list(_WORD.finditer(text))
+        starts = [token.start() for token in tokens]
+        marked = set()
+        for begin, finish in spans:
+            at = bisect.bisect_left(starts, begin)
+            while at < len(starts) and starts[at] < finish:
+                marked.add(at)
+                at += 1
+        first = bisect.bisect_left(starts, spans[0][0])
+    if first is None:
         return None
-    first = found[0][0]
+    return _render(text, tokens, marked, first, words)
+
+
+def _render(
+    text: str, tokens: Sequence[re.Match[str]], marked: set[int], first: int, words: int
+) -> str:
     start = max(0, min(first - words // 4, len(tokens) - words))
     end = min(len(tokens), start + words)
-    marked = {at + k for at, size, _i in found for k in range(size) if start <= at + k < end}
     pieces: list[str] = []
     cursor = tokens[start].start()
     for position in range(start, end):

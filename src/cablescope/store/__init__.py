@@ -124,6 +124,13 @@ class Store(ABC):
         """Full records of every default version matching the query (all when None), oldest
         first, streamed `batch_size` at a time so memory stays flat at any archive size."""
 
+    def warm(self) -> None:
+        """Load what makes a long-lived reader fast (in-memory indexes), if the backend has
+        any; servers call it once at start. A no-op by default."""
+
+    def clear_caches(self) -> None:
+        """Forget results remembered for recent queries (benchmarks measure cold queries)."""
+
     @abstractmethod
     def close(self) -> None:
         """Flush and release the connection."""

@@ -23,8 +23,11 @@ from cablescope.store.records import PARAGRAPH_COLUMNS, VersionRows, restore_rec
 from cablescope.store.schema import PARTY_ROWS, SCHEMA
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from cablescope.search.query import Node
     from cablescope.search.results import SearchPage
+    from cablescope.store.sqlite_columns import FacetColumns
 
 #: 2: covering and case-blind indexes, `party_fts`. An older archive is upgraded in place (its
 #: new indexes built) the first time any Cablescope command opens it, even to read.
@@ -43,6 +46,8 @@ _PRAGMAS = (
 )
 
 #: Readers (a server keeps one per thread) get a smaller page cache than the one writer.
+#: Queries whose matching ids a store remembers (a search page asks facets, then histogram).
+_RECENT_QUERIES = 8
 _READ_PRAGMAS = (
     "PRAGMA cache_size = -65536",
     "PRAGMA temp_store = MEMORY",
@@ -132,6 +137,7 @@ class SQLiteStore(Store):
         self.path = path
         self.url = f"sqlite:///{path}"
         self.read_only = read_only
+        self._recent_ids: dict[tuple[int, str], list[int]] = {}
         if read_only:
             if not os.path.isfile(path):
                 raise FileNotFoundError(f"{path}: no such archive")
@@ -375,12 +381,46 @@ class SQLiteStore(Store):
     ) -> dict[str, list[tuple[str, int]]]:
         from cablescope.store.sqlite_facets import facets
 
-        return facets(self.db, query_ast, fields=fields, limit=limit)
+        columns, ids = self._facet_inputs(query_ast)
+        return facets(self.db, query_ast, fields=fields, limit=limit, columns=columns, ids=ids)
 
     def histogram(self, query_ast: Node | None, *, interval: str = "year") -> list[tuple[str, int]]:
         from cablescope.store.sqlite_facets import histogram
 
-        return histogram(self.db, query_ast, interval=interval)
+        columns, ids = self._facet_inputs(query_ast)
+        return histogram(self.db, query_ast, interval=interval, columns=columns, ids=ids)
+
+    def warm(self) -> None:
+        """Load the in-memory facet columns (`sqlite_columns`) for this archive: a server does
+        it once at start, after which facets and histograms of any query take milliseconds."""
+        from cablescope.store.sqlite_columns import LOADED
+
+        LOADED.warm(os.path.abspath(self.path), self.db)
+
+    def clear_caches(self) -> None:
+        """Forget the matching ids remembered for recent queries (benchmarks measure cold)."""
+        self._recent_ids.clear()
+
+    def _facet_inputs(
+        self, query_ast: Node | None
+    ) -> tuple[FacetColumns | None, list[int] | np.ndarray]:
+        """The loaded facet columns (if any) and the ids matching the query. The ids of the
+        last few queries are remembered, so the facets and the histogram of one search page
+        find its matches once; they are keyed by the archive's state, never served stale."""
+        from cablescope.store.sqlite_columns import LOADED, generation
+        from cablescope.store.sqlite_search import matching_ids
+
+        columns = LOADED.get(os.path.abspath(self.path), self.db)
+        if query_ast is None and columns is not None:
+            return columns, columns.current
+        key = (generation(self.db), repr(query_ast))
+        ids = self._recent_ids.pop(key, None)
+        if ids is None:
+            ids = matching_ids(self.db, query_ast)
+        self._recent_ids[key] = ids
+        while len(self._recent_ids) > _RECENT_QUERIES:
+            self._recent_ids.pop(next(iter(self._recent_ids)))
+        return columns, ids
 
     def export(
         self, query_ast: Node | None, *, include_raw: bool = False, batch_size: int = 500

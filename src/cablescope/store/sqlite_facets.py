@@ -17,7 +17,10 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from cablescope.search.query import Node
+from cablescope.store.sqlite_columns import FacetColumns
 from cablescope.store.sqlite_search import matching_ids
 
 #: The matching ids joined to their current versions through the narrow covering index.
@@ -85,15 +88,24 @@ def facets(
     *,
     fields: Sequence[str] | None = None,
     limit: int | None = 10,
+    columns: FacetColumns | None = None,
+    ids: list[int] | np.ndarray | None = None,
 ) -> dict[str, list[tuple[str, int]]]:
     """Per facet, its commonest values among the matching cables: (value, count) pairs,
-    most cables first, ties by value; `limit` per facet (None: all values)."""
+    most cables first, ties by value; `limit` per facet (None: all values). With `columns`
+    loaded (`sqlite_columns`) every count is exact and in memory; `ids`, when the caller has
+    them already, are the matching version ids."""
     wanted = list(dict.fromkeys(facet_field(f) for f in (fields or FACET_FIELDS)))
     result = FacetCounts({name: [] for name in wanted})
     if not wanted:
         return result
-    ids = matching_ids(db, node)
+    if ids is None:
+        ids = matching_ids(db, node)
     result.matching = len(ids)
+    if columns is not None:
+        result.update(columns.counts(wanted, ids, limit))
+        return result
+    ids = list(ids)
     if len(ids) > FACET_EXACT_LIMIT:  # an even spread over the hits: every count scaled alike
         ids = ids[:: math.ceil(len(ids) / FACET_SAMPLE)]
         result.sampled = len(ids)
@@ -115,20 +127,30 @@ def facets(
 
 
 def histogram(
-    db: sqlite3.Connection, node: Node | None, *, interval: str = "year"
+    db: sqlite3.Connection,
+    node: Node | None,
+    *,
+    interval: str = "year",
+    columns: FacetColumns | None = None,
+    ids: list[int] | np.ndarray | None = None,
 ) -> list[tuple[str, int]]:
     """Matching cables per year (``1979``) or month (``1979-04``), oldest first, from the
     first dated bucket to the last with the empty ones in between as 0 (a plot needs them)."""
     if interval not in INTERVALS:
         raise ValueError(f"unknown interval {interval!r}; choose one of {', '.join(INTERVALS)}")
-    column = "CAST(v.year AS TEXT)" if interval == "year" else "v.month"
-    rows = db.execute(
-        "WITH m(vid) AS MATERIALIZED (SELECT value FROM json_each(?)) "
-        f"SELECT {column} AS bucket, count(*) FROM m {_CURRENT} WHERE {column} IS NOT NULL "
-        "GROUP BY bucket ORDER BY bucket",
-        (json.dumps(matching_ids(db, node)),),
-    ).fetchall()
-    counts = {str(bucket): n for bucket, n in rows}
+    if ids is None:
+        ids = matching_ids(db, node)
+    if columns is not None:
+        counts = dict(columns.counts([interval], ids, None)[interval])
+    else:
+        column = "CAST(v.year AS TEXT)" if interval == "year" else "v.month"
+        rows = db.execute(
+            "WITH m(vid) AS MATERIALIZED (SELECT value FROM json_each(?)) "
+            f"SELECT {column} AS bucket, count(*) FROM m {_CURRENT} "
+            f"WHERE {column} IS NOT NULL GROUP BY bucket ORDER BY bucket",
+            (json.dumps(list(ids)),),
+        ).fetchall()
+        counts = {str(bucket): n for bucket, n in rows}
     try:
         buckets = _span(list(counts), interval)
     except ValueError:  # a stored month that is not YYYY-MM: no gap filling, just the data

@@ -70,7 +70,9 @@ def _start_warming(app: FastAPI) -> threading.Thread | None:
         from cablescope.web.browse_view import warm
         from cablescope.web.cache import CachedReads, page_cache
 
-        warm(CachedReads(open_store(stores.db, read_only=True), page_cache(app)))
+        store = open_store(stores.db, read_only=True)
+        store.warm()  # in-memory facet columns, shared by every reader of this process
+        warm(CachedReads(store, page_cache(app)))
 
     thread = threading.Thread(target=run, name="cablescope-web-warm", daemon=True)
     thread.start()
