@@ -127,9 +127,11 @@ class Store(ABC):
     def warm(self) -> None:
         """Load what makes a long-lived reader fast (in-memory indexes), if the backend has
         any; servers call it once at start. A no-op by default."""
+        return None
 
     def clear_caches(self) -> None:
         """Forget results remembered for recent queries (benchmarks measure cold queries)."""
+        return None
 
     @abstractmethod
     def close(self) -> None:
