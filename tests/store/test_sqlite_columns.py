@@ -89,3 +89,47 @@ def test_a_write_makes_loaded_columns_stale(archive: Path, tmp_path: Path, seeds
         counts = reader.facets(None, fields=["year"], limit=None)
         assert counts.matching == 402
         assert LOADED.get(str(db.resolve()), reader.db) is None  # stale: dropped, SQL used
+
+
+SEARCHES = [
+    "tag:PREL",
+    "tag:prel",
+    "tag:PR*",
+    "date:2008..2009",
+    "date:..2008-06",
+    "class>=CONFIDENTIAL tag:PREL",
+    "class:SECRET",
+    "from:London",
+    "to:Islamabad date:2009",
+    "minister tag:PREL",
+    "NOT tag:PREL",
+    "tag:PREL OR class:SECRET",
+    "caption:SIPDIS",
+    "caption:noforn",
+    "(minister OR security) AND date:2008",
+    "minister NOT tag:PREL",
+    "signer:A*",
+]
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date", "-date"])
+@pytest.mark.parametrize("query", SEARCHES)
+def test_searches_over_columns_find_what_sql_finds(archive: Path, query: str, sort: str) -> None:
+    tree = parse_query(query)
+    pages = []
+    for warm in (False, True):
+        with open_store(archive, read_only=True) as store:
+            LOADED.forget()
+            if warm:
+                store.warm()
+            pages.append(
+                [
+                    store.search(tree, limit=limit, offset=offset, sort=sort)
+                    for limit, offset in ((5, 0), (4, 7), (3, 10_000))
+                ]
+            )
+    in_sql, in_columns = pages
+    assert any(page.total for page in in_sql), "the query should find something"
+    for expected, got in zip(in_sql, in_columns, strict=True):
+        assert got.total == expected.total
+        assert [h.to_dict() for h in got.hits] == [h.to_dict() for h in expected.hits]

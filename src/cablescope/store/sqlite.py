@@ -147,7 +147,7 @@ class SQLiteStore(Store):
         self.path = path
         self.url = f"sqlite:///{path}"
         self.read_only = read_only
-        self._recent_ids: dict[tuple[int, str], list[int]] = {}
+        self._recent_ids: dict[tuple[int, str], list[int] | np.ndarray] = {}
         if read_only:
             if not os.path.isfile(path):
                 raise FileNotFoundError(f"{path}: no such archive")
@@ -400,9 +400,11 @@ class SQLiteStore(Store):
     def search(
         self, query_ast: Node, *, limit: int = 20, offset: int = 0, sort: str = "relevance"
     ) -> SearchPage:
+        from cablescope.store.sqlite_columns import LOADED
         from cablescope.store.sqlite_search import search
 
-        return search(self.db, query_ast, limit=limit, offset=offset, sort=sort)
+        columns = LOADED.get(os.path.abspath(self.path), self.db)
+        return search(self.db, query_ast, limit=limit, offset=offset, sort=sort, columns=columns)
 
     def facets(
         self,
@@ -439,6 +441,9 @@ class SQLiteStore(Store):
         """The loaded facet columns (if any) and the ids matching the query. The ids of the
         last few queries are remembered, so the facets and the histogram of one search page
         find its matches once; they are keyed by the archive's state, never served stale."""
+        import numpy as np
+
+        from cablescope.store import sqlite_masks
         from cablescope.store.sqlite_columns import LOADED, generation
         from cablescope.store.sqlite_search import matching_ids
 
@@ -447,6 +452,8 @@ class SQLiteStore(Store):
             return columns, columns.current
         key = (generation(self.db), repr(query_ast))
         ids = self._recent_ids.pop(key, None)
+        if ids is None and columns is not None and sqlite_masks.supported(query_ast):
+            ids = np.flatnonzero(sqlite_masks.evaluate(columns, self.db, query_ast))
         if ids is None:
             ids = matching_ids(self.db, query_ast)
         self._recent_ids[key] = ids

@@ -33,6 +33,7 @@ _MULTI = {
     "tag": "SELECT version_id, tag FROM tags",
     "recipient": "SELECT version_id, name FROM recipients WHERE role IN ('to', 'info')",
     "signer": "SELECT version_id, name FROM signers",
+    "caption": "SELECT version_id, caption FROM captions",  # a filter, not a facet
 }
 
 
@@ -65,6 +66,14 @@ class FacetColumns:
     columns: dict[str, Column]
     #: The ids of the current versions (every cable's default text).
     current: np.ndarray
+    #: Per version id: the rank of its date among the distinct dates (-1: none), `dates` the
+    #: distinct dates in order; its classification rank (-1: none).
+    date_rank: np.ndarray
+    dates: list[str]
+    class_rank: np.ndarray
+    #: Current version ids newest first and oldest first (undated last, ties by cable id).
+    newest_first: np.ndarray
+    oldest_first: np.ndarray
 
     def counts(
         self, names: Iterable[str], ids: list[int] | np.ndarray, limit: int | None
@@ -96,28 +105,59 @@ def load(db: sqlite3.Connection) -> FacetColumns:
         size = state + 1
         single = ", ".join(_SINGLE.values())
         cursor = db.execute(
-            f"SELECT id, {single} FROM versions INDEXED BY current_cover WHERE is_current"
+            f"SELECT id, {single}, date, class_rank FROM versions INDEXED BY current_cover "
+            "WHERE is_current"
         )
-        codes = [_Codes() for _ in _SINGLE]
+        codes = [_Codes() for _ in (*_SINGLE, "date")]
         owners: list[np.ndarray] = []
-        for ids, *values in _chunks(cursor):
+        ranks: list[np.ndarray] = []
+        for ids, *values, dates, class_ranks in _chunks(cursor):
             owners.append(_ints(ids))
-            for encoder, column in zip(codes, values, strict=True):
+            for encoder, column in zip(codes, (*values, dates), strict=True):
                 encoder.add(column)
-        who = current = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
+            ranks.append(_ints(tuple(-1 if r is None else r for r in class_ranks)))
+        who = current = _joined(owners)
         columns = {
-            name: encoder.single(size, who) for name, encoder in zip(_SINGLE, codes, strict=True)
+            name: encoder.single(size, who)
+            for name, encoder in zip(_SINGLE, codes[:-1], strict=True)
         }
+        date_rank, dates = codes[-1].ranks(size, who)
+        class_rank = np.full(size, -1, dtype=np.int16)
+        class_rank[who] = _joined(ranks)
         for name, sql in _MULTI.items():
             encoder, owners = _Codes(), []
             for ids, values in _chunks(db.execute(sql)):
                 owners.append(_ints(ids))
                 encoder.add(values)
-            who = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
-            columns[name] = encoder.multi(who)
+            columns[name] = encoder.multi(_joined(owners))
+        orders = [
+            _joined([_ints(ids) for (ids,) in _chunks(db.execute(_IN_ORDER.format(way)))])
+            for way in ("DESC", "ASC")
+        ]
     finally:
         db.execute("COMMIT")
-    return FacetColumns(state, size, columns, current=np.sort(current))
+    return FacetColumns(
+        state,
+        size,
+        columns,
+        current=np.sort(current),
+        date_rank=date_rank,
+        dates=dates,
+        class_rank=class_rank,
+        newest_first=orders[0],
+        oldest_first=orders[1],
+    )
+
+
+#: Current version ids in date order as the SQL search sorts them (undated last, then id).
+_IN_ORDER = (
+    "SELECT id FROM versions INDEXED BY current_cover WHERE is_current "
+    "ORDER BY date IS NULL, date {}, cable_id"
+)
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 _CHUNK = 100_000
@@ -159,6 +199,18 @@ class _Codes:
         column = np.full(size, len(distinct), dtype=np.int32)
         column[owners] = codes
         return Column(column, distinct)
+
+    def ranks(self, size: int, owners: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """Per version id the rank of its value among the distinct values in sorted order
+        (-1: none), and those values sorted: a range of values is a range of ranks."""
+        codes, distinct = self._all()
+        order = sorted(range(len(distinct)), key=distinct.__getitem__)
+        rank_of = np.empty(len(distinct) + 1, dtype=np.int32)
+        rank_of[np.array(order, dtype=np.int64)] = np.arange(len(distinct), dtype=np.int32)
+        rank_of[len(distinct)] = -1
+        column = np.full(size, -1, dtype=np.int32)
+        column[owners] = rank_of[codes]
+        return column, [distinct[i] for i in order]
 
     def multi(self, owners: np.ndarray) -> Column:
         codes, distinct = self._all()

@@ -13,8 +13,9 @@ double-quoted string with its quotes doubled, so no word can act as FTS5 syntax 
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cablescope.search.query import (
     And,
@@ -29,6 +30,9 @@ from cablescope.search.query import (
 )
 from cablescope.search.results import SORTS, SearchHit, SearchPage
 from cablescope.search.snippets import SNIPPET_WORDS, best, patterns, snippet
+
+if TYPE_CHECKING:
+    from cablescope.store.sqlite_columns import FacetColumns
 
 Sql = tuple[str, list[Any]]
 
@@ -106,12 +110,7 @@ def _child(table: str, condition: Sql) -> Sql:
 def _match_condition(match: Match) -> Sql:
     field = match.field
     if field in ("from", "to"):
-        column = "sender" if field == "from" else "addressees"
-        words = _quote(" ".join(match.value.split())) + (" *" if match.prefix else "")
-        return (
-            "v.id IN (SELECT rowid FROM party_fts WHERE party_fts MATCH ?)",
-            [f"{{{column}}} : {words}"],
-        )
+        return "v.id IN (SELECT rowid FROM party_fts WHERE party_fts MATCH ?)", [party_match(match)]
     if field == "para":
         sql, params = _paragraph_condition(match)
         return f"EXISTS (SELECT 1 FROM paragraphs p WHERE p.version_id = v.id AND {sql})", params
@@ -122,6 +121,13 @@ def _match_condition(match: Match) -> Sql:
         "caption": ("captions", "caption"),
     }[field]
     return _child(table, _equals(column, match))
+
+
+def party_match(match: Match) -> str:
+    """The `party_fts` MATCH text for ``from:`` (sender column) or ``to:`` (addressees)."""
+    column = "sender" if match.field == "from" else "addressees"
+    words = _quote(" ".join(match.value.split())) + (" *" if match.prefix else "")
+    return f"{{{column}}} : {words}"
 
 
 def condition(node: Node) -> Sql:
@@ -243,12 +249,33 @@ def matching_ids(db: sqlite3.Connection, node: Node | None) -> list[int]:
     return [vid for (vid,) in rows if vid not in older]
 
 
-def search(db: sqlite3.Connection, node: Node, *, limit: int, offset: int, sort: str) -> SearchPage:
-    """One page of current cables matching `node`, with snippets and best paragraphs."""
+def search(
+    db: sqlite3.Connection,
+    node: Node,
+    *,
+    limit: int,
+    offset: int,
+    sort: str,
+    columns: FacetColumns | None = None,
+) -> SearchPage:
+    """One page of current cables matching `node`, with snippets and best paragraphs. With
+    the in-memory `columns` loaded, filters are counted (and unranked pages ordered) over
+    them (`sqlite_masks`) instead of row by row in SQL."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     text, markings, rest = _plan(node)
-    if text is not None and not markings and not rest:
+    from cablescope.store import sqlite_masks  # it builds on this module
+
+    if columns is not None and rest and not markings and sqlite_masks.supported(node):
+        mask = sqlite_masks.evaluate(columns, db, node)
+        total = sqlite_masks.count(mask)
+        if text is None or sort != "relevance":
+            oldest_first, first = sort == "date", max(0, offset)
+            ids = sqlite_masks.page_ids(
+                columns, mask, oldest_first=oldest_first, limit=max(0, limit), offset=first
+            )
+            return _hits(db, node, _rows(db, ids), SearchPage(total, limit, offset, sort))
+    elif text is not None and not markings and not rest:
         total = _text_count(db, text)
     else:
         unscored, params = _inner(text, markings, rest, scored=False)
@@ -258,13 +285,31 @@ def search(db: sqlite3.Connection, node: Node, *, limit: int, offset: int, sort:
     else:
         inner, params = _inner(text, markings, rest, scored=sort == "relevance")
         rows = _page(db, inner, params, _ORDER[sort], max(0, limit), max(0, offset))
-    page = SearchPage(total=total, limit=limit, offset=offset, sort=sort)
+    return _hits(db, node, rows, SearchPage(total=total, limit=limit, offset=offset, sort=sort))
+
+
+def _hits(
+    db: sqlite3.Connection, node: Node, rows: list[tuple[Any, ...]], page: SearchPage
+) -> SearchPage:
     for vid, pid, score, cable_id, date, origin, classification, subject in rows:
         hit = SearchHit(cable_id, date, origin, classification, subject)
         hit.score = None if score is None else round(-score, 4)
         _decorate(db, hit, vid, pid, node)
         page.hits.append(hit)
     return page
+
+
+def _rows(db: sqlite3.Connection, ids: list[int]) -> list[tuple[Any, ...]]:
+    """Page rows (as `_page` gives them, unscored) for version `ids`, in that order."""
+    found = {
+        row[0]: row
+        for row in db.execute(
+            "SELECT id, NULL, NULL, cable_id, date, origin, classification, subject "
+            "FROM versions WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
+        )
+    }
+    return [found[vid] for vid in ids if vid in found]
 
 
 def _text_count(db: sqlite3.Connection, text: str) -> int:
