@@ -1,0 +1,131 @@
+"""Persons named with a title or role: "Assistant Secretary Boucher", "A/S Boucher",
+"General Kayani", "PolMinCouns Greg Berry", "PRESIDENT KORUTURK".
+
+The mention spans title and name (as annotators mark it); `role` keeps the title as the
+cable writes it and `key` only the name, so "A/S Boucher" and "Boucher" resolve together.
+A title without a name after it ("the Secretary", "General Assembly") is left alone.
+"""
+
+from __future__ import annotations
+
+from cablescope.enrich.lexicon import (
+    NAME_PARTICLES,
+    ORG_HEADS,
+    STOPWORDS,
+    gazetteer,
+    title_lengths,
+    title_words,
+    titles,
+)
+from cablescope.enrich.state import FieldState
+
+#: Honorifics: evidence of a person, but no role worth keeping.
+HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mme", "Sir", "Lord", "Lady", "Dr"})
+
+
+def match_title(state: FieldState, i: int) -> tuple[int, str] | None:
+    """Longest title starting at token i: ``(end token, canonical title)``."""
+    lengths = title_lengths().get(state.norms[i])
+    if not lengths or not (state.upper or state.words[i][0].isupper()):
+        return None
+    table = titles()
+    for n in lengths:
+        key = tuple(state.norms[i : i + n])
+        if len(key) == n and key in table and state.free(i, i + n):
+            return i + n, table[key]
+    return None
+
+
+def _joined(state: FieldState, a: int, b: int) -> bool:
+    """Nothing but blanks (or a hyphen) between tokens a and b: no comma, no full stop."""
+    gap = state.text[state.ends[a] : state.starts[b]]
+    return gap.strip(" \t-") == "" and "\n\n" not in gap
+
+
+def _name_token(state: FieldState, j: int, first: bool) -> bool:
+    key = state.norms[j]
+    if state.taken[j] or key in STOPWORDS or key in ORG_HEADS:
+        return False
+    if key in title_words() and len(key) > 3:
+        return False
+    word = state.words[j]
+    if not word[0].isalpha():
+        return False
+    if state.upper:
+        # After a title an ALL CAPS word is a name unless it is mostly a lower-case word.
+        return state.named[j] or state.lower_share(j) <= (6 if first else 4)
+    return word[0].isupper()
+
+
+def name_after(state: FieldState, j: int, limit: int = 4) -> int:
+    """End of the name that starts at token j (j itself when there is none)."""
+    end = j
+    k = j
+    n = len(state)
+    while k < n and k - j < limit:
+        if k > j and not _joined(state, k - 1, k):
+            break
+        if _name_token(state, k, k == j):
+            end = k + 1
+            k += 1
+        elif (
+            k > j
+            and state.norms[k] in NAME_PARTICLES
+            and k + 1 < n
+            and _name_token(state, k + 1, False)
+        ):
+            k += 1
+        else:
+            break
+    if end > j and tuple(state.norms[j:end]) in gazetteer() and end - j == 1:
+        entry = gazetteer()[tuple(state.norms[j:end])]
+        if entry.kind != "PERSON" and entry.subtype != "org":
+            return j  # "Ambassador to Pakistan" never gets here; "President Pakistan" might
+    return end
+
+
+def apply(state: FieldState) -> None:
+    n = len(state)
+    i = 0
+    while i < n:
+        if state.taken[i]:
+            i += 1
+            continue
+        found = match_title(state, i)
+        if found is None:
+            i += 1
+            continue
+        t_end, title = found
+        # Chains: "Deputy Assistant Secretary", "Foreign Office Political Director".
+        while t_end < n and _joined(state, t_end - 1, t_end):
+            more = match_title(state, t_end)
+            if more is None:
+                break
+            t_end, title = more[0], state.text[state.starts[i] : state.ends[more[0] - 1]]
+        if t_end >= n or not _joined_title(state, t_end - 1, t_end):
+            i = t_end
+            continue
+        end = name_after(state, t_end)
+        if end == t_end:
+            i = t_end
+            continue
+        written = state.text[state.starts[i] : state.ends[t_end - 1]]
+        role = None if title in HONORIFICS else written
+        mention = state.add(i, end, "PERSON", role=role, source="title", name_start=t_end)
+        remember(state, mention.key)
+        i = end
+
+
+def _joined_title(state: FieldState, a: int, b: int) -> bool:
+    gap = state.text[state.ends[a] : state.starts[b]]
+    return gap.strip(" \t.") == "" and "\n\n" not in gap
+
+
+def remember(state: FieldState, key: tuple[str, ...]) -> None:
+    """Teach the cable a person's name: each name token points to the full name."""
+    ctx = state.ctx
+    for token in key:
+        if token not in NAME_PARTICLES and len(token) > 1:
+            old = ctx.persons.get(token)
+            if old is None or len(key) > len(old):
+                ctx.persons[token] = key
