@@ -23,7 +23,7 @@ from cablescope.enrich.state import FieldState
 from cablescope.enrich.titles import remember
 
 #: Verbs of speech after a bare ALL CAPS name: "ECEVIT SAID", "KAMEL TOLD".
-_SPEECH = frozenset(
+SPEECH_VERBS = frozenset(
     [
         "SAID",
         "SAYS",
@@ -85,7 +85,7 @@ def _is_person_run(state: FieldState, i: int, j: int) -> bool:
     if norms[i] in given_names() and j - i >= 2:
         return True
     if state.upper:
-        return j < len(state) and norms[j] in _SPEECH and state.lower_share(i) <= 1
+        return j < len(state) and norms[j] in SPEECH_VERBS and state.lower_share(i) <= 1
     if j - i >= 2:
         return j - i <= 4 and not all(w.isupper() for w in state.words[i:j])
     word = state.words[i]
