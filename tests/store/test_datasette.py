@@ -25,6 +25,7 @@ def _get(db: Path, path: str) -> Any:
     return asyncio.run(fetch())
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_datasette_shows_views_tables_and_searches(
     seeds: tuple[Store, list[Cable]], tmp_path: Path
 ) -> None:

@@ -3,8 +3,9 @@
     >>> with open_store("cables.db") as store:
     ...     store.write_batch(cables)
 
-`open_store` takes a plain path (SQLite) or a URL: ``sqlite:///path/to/cables.db``; a
-``postgresql://`` backend follows in a later issue and will implement the same `Store`.
+`open_store` takes a plain path (SQLite) or a URL: ``sqlite:///path/to/cables.db``, or
+``postgresql://user@host:5432/dbname`` (also ``postgres://``) for the PostgreSQL backend,
+which implements the same `Store` with the same answers.
 Everything SQL-dialect specific lives in the backend module; `records` turns a `Cable` into
 plain rows that any backend can write.
 
@@ -152,13 +153,20 @@ class Store(ABC):
 def open_store(
     url_or_path: str | os.PathLike[str] = DEFAULT_DB, *, read_only: bool = False
 ) -> Store:
-    """The store at a path or URL (``sqlite:///file.db``; PostgreSQL not yet).
+    """The store at a path or URL (``sqlite:///file.db``, ``postgresql://…``).
 
     `read_only` opens an existing archive without ever writing to it (servers, readers):
-    a missing archive is then an error instead of a new empty file."""
+    a missing archive is then an error instead of a new empty file (or empty database).
+    A URL that went through `pathlib.Path` (``postgresql:/host/db``: a CLI option typed as a
+    path collapses the double slash) is repaired."""
     target = os.fspath(url_or_path)
+    for scheme in ("postgresql:", "postgres:"):
+        if target.startswith(scheme + "/") and not target.startswith(scheme + "//"):
+            target = scheme + "/" + target[len(scheme) :]
     if target.startswith(("postgres://", "postgresql://")):
-        raise NotImplementedError("the PostgreSQL backend is not written yet")
+        from cablescope.store.postgres import PostgresStore
+
+        return PostgresStore(target, read_only=read_only)
     if target.startswith("sqlite:///"):
         target = target[len("sqlite:///") :]
     elif "://" in target:

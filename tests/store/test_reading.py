@@ -1,4 +1,4 @@
-"""Reading side of the SQLite store: `cited_by` against an independent scan of the parsed
+"""Reading side of every store: `cited_by` against an independent scan of the parsed
 references, and versions of a cable whose text changed (a redacted copy)."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _citing_copy(source: Cable, new_id: str, cites: list[str]) -> Cable:
 
 
 def test_cited_by_matches_a_scan_of_the_references(
-    shared_path, seeds_dir: Path, tmp_path: Path
+    shared_path, seeds_dir: Path, new_archive
 ) -> None:
     cables = _archive(shared_path, seeds_dir)
     seeds = [c for c in cables if c.id in {"08LONDON3062", "09STATE65183"}]
@@ -52,7 +52,7 @@ def test_cited_by_matches_a_scan_of_the_references(
     everything = cables + extra
     expected = _citing(everything)
     assert expected["09STATE65183"] == ["08LONDON9991", "09STATE99992"]
-    with open_store(tmp_path / "a.db") as store:
+    with open_store(new_archive("reading")) as store:
         store.write_batch(everything)
         for value, ids in expected.items():
             assert store.cited_by(value) == ids, value
@@ -63,12 +63,12 @@ def test_cited_by_matches_a_scan_of_the_references(
         assert store.cited_by("99NOWHERE1") == []
 
 
-def test_only_default_versions_cite(seeds_dir: Path, tmp_path: Path) -> None:
+def test_only_default_versions_cite(seeds_dir: Path, new_archive) -> None:
     london, state = sorted(cablescope.read(seeds_dir), key=lambda c: c.id or "")
     citing = _citing_copy(london, "08LONDON9991", [state.id or ""])
     # A later text of the same cable without the reference, released later: the new default.
     later = replace(citing, raw=citing.raw + " revised", references=[], released="2011-09-01")
-    with open_store(tmp_path / "a.db") as store:
+    with open_store(new_archive("reading")) as store:
         store.write_batch([state, citing])
         assert store.cited_by(state.id or "") == ["08LONDON9991"]
         store.write_batch([later])
@@ -76,7 +76,7 @@ def test_only_default_versions_cite(seeds_dir: Path, tmp_path: Path) -> None:
         assert store.cited_by(state.id or "") == []
 
 
-def test_a_redacted_copy_becomes_a_second_version(seeds_dir: Path, tmp_path: Path) -> None:
+def test_a_redacted_copy_becomes_a_second_version(seeds_dir: Path, new_archive) -> None:
     path = seeds_dir / "08LONDON3062.txt"
     text = path.read_text(encoding="utf-8")
     original = cablescope.parse(text, name=str(path))
@@ -84,7 +84,7 @@ def test_a_redacted_copy_becomes_a_second_version(seeds_dir: Path, tmp_path: Pat
     word = next(w for w in words if text.count(w) == 1)
     altered = cablescope.parse(text.replace(word, "XXXXXXXXXXXX"), name="altered.txt")
     assert altered.id == original.id and altered.redactions == original.redactions + 1
-    with open_store(tmp_path / "a.db") as store:
+    with open_store(new_archive("reading")) as store:
         store.write_batch([original])
         store.write_batch([altered])
         store.write_batch([original, altered])  # again: nothing new

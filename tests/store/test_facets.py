@@ -1,5 +1,6 @@
-"""Facets and histograms over a real archive (the dev tarball plus the seeds), checked against
-counts made here from the parsed records, never against numbers copied from the store."""
+"""Facets and histograms over a real archive (the dev tarball plus the seeds) on every
+backend, checked against counts made here from the parsed records, never against numbers
+copied from the store."""
 
 from __future__ import annotations
 
@@ -83,12 +84,10 @@ class Archive:
 
 
 @pytest.fixture(scope="module")
-def dev(
-    shared_path, seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Archive]:
+def dev(shared_path, seeds_dir: Path, new_archive) -> Iterator[Archive]:
     tarball = shared_path("corpus", "cablegate-html-dev.tar.gz")
     cables = [*cablescope.read(tarball), *cablescope.read(seeds_dir)]
-    with open_store(tmp_path_factory.mktemp("facets") / "dev.db") as store:
+    with open_store(new_archive("facets")) as store:
         ingest([tarball, seeds_dir], store, batch_size=1000)
         assert store.counts()["cables"] == len({c.id for c in cables})
         yield Archive(store, cables)

@@ -1,5 +1,5 @@
-"""Search over real archives, checked against answers computed here by scanning the parsed
-records in Python (never against lists copied from the code under test)."""
+"""Search over real archives on every backend, checked against answers computed here by
+scanning the parsed records in Python (never against lists copied from the code under test)."""
 
 from __future__ import annotations
 
@@ -67,10 +67,10 @@ class Archive:
 
 
 @pytest.fixture(scope="module")
-def dev(shared_path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+def dev(shared_path, new_archive) -> Iterator[Archive]:
     tarball = shared_path("corpus", "cablegate-html-dev.tar.gz")
     cables = list(cablescope.read(tarball))
-    with open_store(tmp_path_factory.mktemp("dev") / "dev.db") as store:
+    with open_store(new_archive("dev")) as store:
         ingest([tarball], store, batch_size=1000)
         yield Archive(store, cables)
 
@@ -229,7 +229,7 @@ def test_seed_paragraph_hits(seeds: tuple[Store, list[Cable]]) -> None:
     assert {(h.id, h.paragraph, h.marking) for h in page.hits} <= expected
 
 
-def test_only_default_versions_are_searched(seeds_dir: Path, tmp_path: Path) -> None:
+def test_only_default_versions_are_searched(seeds_dir: Path, new_archive) -> None:
     original = cablescope.parse((seeds_dir / "08LONDON3062.txt").read_text("utf-8"))
     added = "99. Zanzibarite shipments were discussed."
     older = replace(
@@ -240,7 +240,7 @@ def test_only_default_versions_are_searched(seeds_dir: Path, tmp_path: Path) -> 
         released="2010-11-28",
     )
     newer = replace(original, released="2011-08-30")
-    with open_store(tmp_path / "v.db") as store:
+    with open_store(new_archive("versions")) as store:
         store.write_batch([older])
         assert store.search(parse_query("zanzibarite")).total == 1
         store.write_batch([newer])
@@ -248,9 +248,9 @@ def test_only_default_versions_are_searched(seeds_dir: Path, tmp_path: Path) -> 
         assert store.search(parse_query("zanzibarite OR tag:PREL")).total == 1
 
 
-def test_raw_text_directory(shared_path, tmp_path: Path) -> None:
+def test_raw_text_directory(shared_path, new_archive) -> None:
     cables = list(cablescope.read(shared_path("corpus", "raw-text")))
-    with open_store(tmp_path / "raw.db") as store:
+    with open_store(new_archive("raw")) as store:
         store.write_batch(cables)
         archive = Archive(store, cables)
         word, _ = Counter(w for c in archive.cables for w in set(_cable_words(c))).most_common(40)[

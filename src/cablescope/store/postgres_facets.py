@@ -1,0 +1,97 @@
+"""Facet counts and date histograms over the cables matching a query, in PostgreSQL.
+
+The same counts as `sqlite_facets` (whose `FacetCounts`, names, sample size and limits this
+module shares, read at call time so that one setting governs both backends): the matching
+current versions are listed once, in id order, cut to an even sample above
+`FACET_EXACT_LIMIT`, and each facet is a GROUP BY over them, counting cables, not rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+
+from cablescope.search.query import Node
+from cablescope.store import sqlite_facets
+from cablescope.store.postgres_search import matching_ids
+from cablescope.store.sqlite_facets import FACET_FIELDS, INTERVALS, FacetCounts, facet_field
+
+_MATCHED = "WITH m(vid) AS MATERIALIZED (SELECT unnest(%s::bigint[])) "
+_CURRENT = "JOIN versions v ON v.id = m.vid AND v.is_current"
+#: Facet name → SELECT of (value, cable count) over the matching ids in CTE ``m``.
+_FACET_SQL: dict[str, str] = {
+    "origin": f"SELECT v.origin AS value, count(*) AS n FROM m {_CURRENT} "
+    "WHERE coalesce(v.origin, '') <> '' GROUP BY v.origin",
+    "classification": f"SELECT v.classification AS value, count(*) AS n FROM m {_CURRENT} "
+    "WHERE coalesce(v.classification, '') <> '' GROUP BY v.classification",
+    "year": f"SELECT v.year::text AS value, count(*) AS n FROM m {_CURRENT} "
+    "WHERE v.year IS NOT NULL GROUP BY v.year",
+    "month": f"SELECT v.month AS value, count(*) AS n FROM m {_CURRENT} "
+    "WHERE v.month IS NOT NULL GROUP BY v.month",
+    "tag": "SELECT t.tag AS value, count(DISTINCT t.version_id) AS n FROM m "
+    "JOIN tags t ON t.version_id = m.vid GROUP BY t.tag",
+    "recipient": "SELECT r.name AS value, count(DISTINCT r.version_id) AS n FROM m "
+    "JOIN recipients r ON r.version_id = m.vid WHERE r.role IN ('to', 'info') "
+    "AND r.name <> '' GROUP BY r.name",
+    "signer": "SELECT s.name AS value, count(DISTINCT s.version_id) AS n FROM m "
+    "JOIN signers s ON s.version_id = m.vid WHERE s.name <> '' GROUP BY s.name",
+}
+assert tuple(_FACET_SQL) == FACET_FIELDS
+
+
+def facets(
+    db: psycopg.Connection,
+    node: Node | None,
+    *,
+    fields: Sequence[str] | None = None,
+    limit: int | None = 10,
+) -> dict[str, list[tuple[str, int]]]:
+    """Per facet, its commonest values among the matching cables: (value, count) pairs,
+    most cables first, ties by value (byte order); `limit` per facet (None: all)."""
+    wanted = list(dict.fromkeys(facet_field(f) for f in (fields or FACET_FIELDS)))
+    result = FacetCounts({name: [] for name in wanted})
+    if not wanted:
+        return result
+    ids = matching_ids(db, node)
+    result.matching = len(ids)
+    if len(ids) > sqlite_facets.FACET_EXACT_LIMIT:
+        ids = ids[:: math.ceil(len(ids) / sqlite_facets.FACET_SAMPLE)]
+        result.sampled = len(ids)
+    scale = result.matching / len(ids) if ids else 1.0
+    cap = "" if limit is None else " LIMIT %s"
+    for name in wanted:
+        sql = (
+            f"{_MATCHED}SELECT value, n FROM ({_FACET_SQL[name]}) f "
+            f'ORDER BY n DESC, value COLLATE "C"{cap}'
+        )
+        arguments: list[Any] = [ids, *([] if limit is None else [max(0, limit)])]
+        for value, count in db.execute(sql, arguments):
+            scaled = count if result.sampled is None else round(count * scale)
+            result[name].append((str(value), scaled))
+    return result
+
+
+def histogram(
+    db: psycopg.Connection, node: Node | None, *, interval: str = "year"
+) -> list[tuple[str, int]]:
+    """Matching cables per year or month, oldest first, empty buckets in between as 0."""
+    if interval not in INTERVALS:
+        raise ValueError(f"unknown interval {interval!r}; choose one of {', '.join(INTERVALS)}")
+    column = "v.year::text" if interval == "year" else "v.month"
+    rows = db.execute(
+        f"{_MATCHED}SELECT {column} AS bucket, count(*) FROM m {_CURRENT} "
+        f"WHERE {column} IS NOT NULL GROUP BY bucket ORDER BY 1",
+        (matching_ids(db, node),),
+    ).fetchall()
+    counts = {str(bucket): n for bucket, n in rows}
+    try:
+        buckets = sqlite_facets._span(list(counts), interval)
+    except ValueError:  # a stored month that is not YYYY-MM: no gap filling, just the data
+        buckets = sorted(counts)
+    return [(bucket, counts.get(bucket, 0)) for bucket in buckets]
+
+
+__all__ = ["facets", "histogram"]

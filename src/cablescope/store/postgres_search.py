@@ -1,0 +1,380 @@
+"""Query tree → PostgreSQL SQL: `tsquery` matches for the words, subqueries for the filters.
+
+The plan is SQLite's (`sqlite_search`), so that both backends find the same cables: the
+plain-text parts of the top-level conjunction become one `tsquery` (`postgres_text`) that
+drives the query and ranks it (``ts_rank``, subject words weighing four times body words, as
+bm25 is weighted there); everything else is a WHERE condition on `versions v`. With
+``para:`` filters the words must match inside one paragraph with that marking: the cables
+whose vector holds the words are the candidates, and their marked paragraphs are checked
+here (`postgres_text.matches`), there being no paragraph index. Only relevance scores differ
+between the backends (ts_rank is not bm25).
+
+User text never reaches SQL: every value is a bound parameter, and the `tsquery` literals
+quote every word, so no word can act as an operator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+from cablescope.search.query import (
+    And,
+    ClassRange,
+    DateRange,
+    Match,
+    Node,
+    Not,
+    Or,
+)
+from cablescope.search.results import SORTS, SearchHit, SearchPage
+from cablescope.search.snippets import SNIPPET_WORDS, best, patterns, score, snippet
+from cablescope.store.postgres_text import (
+    NOTHING,
+    matches,
+    phrase,
+    relaxed,
+    tsquery,
+    with_negatives,
+    words,
+)
+
+Sql = tuple[str, list[Any]]
+#: Plain-text parts of a query: the positive nodes and the negated ones.
+Text = tuple[list[Node], list[Node]]
+#: A matching cable: version id, best paragraph id, score, date, cable id.
+Hit = tuple[int, int | None, float | None, str | None, str]
+
+#: ts_rank weights {D, C, B, A}: body words (D) count a quarter of subject words (A).
+_RANK = "ts_rank('{0.25,0.25,0.25,1.0}', v.words, %s::tsquery)"
+#: Above this many hits, relevance ranks only the cables whose subject matches, then the
+#: others newest first (as on SQLite): ranking every hit of a broad query takes seconds.
+RANK_ALL_LIMIT = 5000
+_ORDER = {
+    "relevance": "h.score DESC NULLS LAST, h.date IS NULL, h.date DESC, h.cid",
+    "date": "h.date IS NULL, h.date, h.cid",
+    "-date": "h.date IS NULL, h.date DESC, h.cid",
+}
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def render(text: Text, weight: str = "") -> str:
+    """The `tsquery` of planned text parts, every word restricted to `weight` if given."""
+    positive, negative = text
+    return with_negatives(
+        [str(tsquery(node, weight)) for node in positive],
+        [str(tsquery(node, weight)) for node in negative],
+    )
+
+
+def _matches(column: str, query: str) -> Sql:
+    if query == NOTHING:
+        return "FALSE", []
+    return f"{column} @@ %s::tsquery", [query]
+
+
+# -- filters --------------------------------------------------------------------------------
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _equals(column: str, match: Match) -> Sql:
+    """Case-blind for ASCII letters, like SQLite's NOCASE (the columns are COLLATE "C", so
+    lower() folds ASCII only), or a prefix for ``value*``."""
+    value = match.value.translate(_ASCII_LOWER)
+    if match.prefix:
+        return f"lower({column}) LIKE %s ESCAPE '\\'", [_escape_like(value) + "%"]
+    return f"lower({column}) = %s", [value]
+
+
+def normal_marking(marking: str) -> str:
+    """``s//nf`` and ``S/NF`` alike: upper case, single slashes."""
+    return marking.upper().replace("//", "/")
+
+
+def _paragraph_condition(match: Match, alias: str = "p") -> Sql:
+    column = f"replace(upper({alias}.marking), '//', '/')"
+    value = normal_marking(match.value)
+    if match.prefix:
+        return f"{column} LIKE %s ESCAPE '\\'", [_escape_like(value) + "%"]
+    return f"{column} = %s", [value]
+
+
+def _match_condition(match: Match) -> Sql:
+    field = match.field
+    if field in ("from", "to"):
+        weight = "A" if field == "from" else "B"
+        return _matches("v.party", phrase(" ".join(match.value.split()), match.prefix, weight))
+    if field == "para":
+        sql, params = _paragraph_condition(match)
+        return f"EXISTS (SELECT 1 FROM paragraphs p WHERE p.version_id = v.id AND {sql})", params
+    table, column = {
+        "tag": ("tags", "tag"),
+        "ref": ("refs", "value"),
+        "signer": ("signers", "name"),
+        "caption": ("captions", "caption"),
+    }[field]
+    sql, params = _equals(column, match)
+    return f"v.id IN (SELECT version_id FROM {table} WHERE {sql})", params
+
+
+def condition(node: Node) -> Sql:
+    """A WHERE condition on `versions v` for any node."""
+    text = tsquery(node)
+    if text is not None:
+        return _matches("v.words", text)
+    if isinstance(node, And | Or):
+        parts = [condition(item) for item in node.items]
+        joiner = " AND " if isinstance(node, And) else " OR "
+        return "(" + joiner.join(p[0] for p in parts) + ")", [x for p in parts for x in p[1]]
+    if isinstance(node, Not):
+        sql, params = condition(node.item)
+        return f"NOT ({sql})", params
+    if isinstance(node, Match):
+        return _match_condition(node)
+    if isinstance(node, DateRange):
+        return _bounds("v.date", node.start, ">=", node.end, "<")
+    if isinstance(node, ClassRange):
+        return _bounds("v.class_rank", node.low, ">=", node.high, "<=")
+    raise TypeError(f"not a query node: {node!r}")  # pragma: no cover
+
+
+def _bounds(column: str, low: Any, low_op: str, high: Any, high_op: str) -> Sql:
+    parts: list[str] = []
+    params: list[Any] = []
+    for value, op in ((low, low_op), (high, high_op)):
+        if value is not None:
+            parts.append(f"{column} {op} %s")
+            params.append(value)
+    return "(" + (" AND ".join(parts) or "TRUE") + ")", params
+
+
+# -- the query ------------------------------------------------------------------------------
+def plan(node: Node) -> tuple[Text | None, list[Match], list[Node]]:
+    """Split the top-level conjunction: text parts, ``para:`` filters, the rest."""
+    items = node.items if isinstance(node, And) else (node,)
+    positive: list[Node] = []
+    negative: list[Node] = []
+    markings: list[Match] = []
+    rest: list[Node] = []
+    for item in items:
+        if isinstance(item, Match) and item.field == "para":
+            markings.append(item)
+        elif tsquery(item) is not None:
+            positive.append(item)
+        elif isinstance(item, Not) and tsquery(item.item) is not None:
+            negative.append(item)
+        else:
+            rest.append(item)
+    if not positive:
+        return None, markings, rest + negative
+    return (positive, [n.item for n in negative if isinstance(n, Not)]), markings, rest
+
+
+def _inner(
+    text: str | None,
+    markings: list[Match],
+    rest: list[Node],
+    *,
+    scored: bool,
+    rank: str | None = None,
+) -> Sql:
+    """SELECT vid, pid, score, date, cid for every matching current cable (one row each),
+    scored by `rank` (default `text`; ts_rank scores a NOT part as zero, so give the
+    positive words alone); without `scored` the score is NULL (ranking costs a read of
+    every hit's vector). Words and ``para:`` together are `_paragraph_hits`' job."""
+    conditions = [condition(item) for item in rest]
+    where = " AND ".join(["v.is_current", *(c[0] for c in conditions)])
+    params = [x for c in conditions for x in c[1]]
+    if markings:
+        marks = [_paragraph_condition(m) for m in markings]
+        return (
+            "SELECT p.version_id AS vid, min(p.id) AS pid, NULL::real AS score, "
+            "min(v.date) AS date, min(v.cable_id) AS cid FROM paragraphs p "
+            f"JOIN versions v ON v.id = p.version_id WHERE {' AND '.join(m[0] for m in marks)} "
+            f"AND {where} GROUP BY p.version_id",
+            [x for m in marks for x in m[1]] + params,
+        )
+    if text is None:
+        return (
+            "SELECT v.id AS vid, NULL::bigint AS pid, NULL::real AS score, v.date AS date, "
+            f"v.cable_id AS cid FROM versions v WHERE {where}",
+            params,
+        )
+    found, found_params = _matches("v.words", text)
+    rank = text if rank is None else rank
+    score = _RANK if scored and text and rank else "NULL::real"
+    return (
+        f"SELECT v.id AS vid, NULL::bigint AS pid, {score} AS score, v.date AS date, "
+        f"v.cable_id AS cid FROM versions v WHERE {found} AND {where}",
+        ([rank] if scored and text and rank else []) + found_params + params,
+    )
+
+
+def _paragraph_hits(
+    db: psycopg.Connection, text: Text, markings: list[Match], rest: list[Node]
+) -> list[Hit]:
+    """Current cables with a paragraph that has the markings and matches the words, each
+    with its best such paragraph (most query words, then most occurrences, then first)."""
+    positive, negative = text
+    candidates = with_negatives([relaxed(node) for node in positive], [])
+    found, found_params = _matches("v.words", candidates)
+    conditions = [_paragraph_condition(m) for m in markings] + [condition(i) for i in rest]
+    where = " AND ".join(["v.is_current", found, *(c[0] for c in conditions)])
+    wanted = [p for node in positive for p in patterns(node)]
+    best_of: dict[int, tuple[tuple[int, int], int, str | None, str]] = {}
+    query = (
+        "SELECT p.version_id, p.id, p.text, v.date, v.cable_id FROM paragraphs p "
+        f"JOIN versions v ON v.id = p.version_id WHERE {where} ORDER BY p.version_id, p.position"
+    )
+    with db.cursor() as cur:  # streamed: a broad query's paragraphs need not fit in memory
+        for vid, pid, paragraph, date, cable_id in cur.stream(
+            query, found_params + [x for c in conditions for x in c[1]]
+        ):
+            tokens = words(paragraph)
+            if not all(matches(n, tokens) for n in positive) or any(
+                matches(n, tokens) for n in negative
+            ):
+                continue
+            rank = score(paragraph, wanted) if wanted else (0, 0)
+            if vid not in best_of or rank > best_of[vid][0]:
+                best_of[vid] = (rank, pid, date, cable_id)
+    return [
+        (vid, pid, round(distinct + 1 - 1 / (1 + count), 4), date, cable_id)
+        for vid, ((distinct, count), pid, date, cable_id) in best_of.items()
+    ]
+
+
+def _sorted(hits: list[Hit], sort: str) -> list[Hit]:
+    """`hits` in the order `_ORDER` gives in SQL (dates compare as strings, as there)."""
+    ordered = sorted(hits, key=lambda h: h[4])
+    if sort == "date":
+        return sorted(ordered, key=lambda h: (h[3] is None, h[3] or ""))
+    ordered.sort(key=lambda h: h[3] or "", reverse=True)  # stable: ties keep cable-id order
+    ordered.sort(key=lambda h: h[3] is None)
+    if sort == "relevance":
+        ordered.sort(key=lambda h: -(h[2] or 0.0))
+    return ordered
+
+
+def _rows(db: psycopg.Connection, hits: list[Hit]) -> list[tuple[Any, ...]]:
+    """`_page`'s rows for hits already ordered and cut to a page."""
+    wide = {
+        row[0]: row[1:]
+        for row in db.execute(
+            "SELECT id, cable_id, date, origin, classification, subject FROM versions "
+            "WHERE id = ANY(%s)",
+            ([h[0] for h in hits],),
+        )
+    }
+    return [(vid, pid, rank, *wide[vid]) for vid, pid, rank, _date, _cid in hits]
+
+
+def matching_versions(db: psycopg.Connection, node: Node | None) -> Sql:
+    """``SELECT vid …``: the ids of the current versions matching `node` (every current
+    version when None), one row each, for facets and export to build on."""
+    text, markings, rest = plan(node) if node is not None else (None, [], [])
+    if text is not None and markings:
+        ids = [hit[0] for hit in _paragraph_hits(db, text, markings, rest)]
+        return "SELECT unnest(%s::bigint[]) AS vid", [ids]
+    inner, params = _inner(None if text is None else render(text), markings, rest, scored=False)
+    return f"SELECT vid FROM ({inner}) m", params
+
+
+def matching_ids(db: psycopg.Connection, node: Node | None) -> list[int]:
+    """The ids of the current versions matching `node`, in id order."""
+    sql, params = matching_versions(db, node)
+    return [vid for (vid,) in db.execute(f"SELECT vid FROM ({sql}) m ORDER BY vid", params)]
+
+
+def search(db: psycopg.Connection, node: Node, *, limit: int, offset: int, sort: str) -> SearchPage:
+    """One page of current cables matching `node`, with snippets and best paragraphs."""
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    planned, markings, rest = plan(node)
+    size, skip = max(0, limit), max(0, offset)
+    text = None if planned is None else render(planned)
+    if planned is not None and markings:
+        hits = _paragraph_hits(db, planned, markings, rest)
+        total = len(hits)
+        rows = _rows(db, _sorted(hits, sort)[skip : skip + size])
+    else:
+        unscored, params = _inner(text, markings, rest, scored=False)
+        total = db.execute(f"SELECT count(*) FROM ({unscored}) h", params).fetchone()[0]
+        if sort == "relevance" and planned and text and total > RANK_ALL_LIMIT:
+            rows = _tiered_page(db, planned, rest, size, skip)
+        else:
+            rank = None if planned is None else render((planned[0], []))
+            inner, params = _inner(text, markings, rest, scored=sort == "relevance", rank=rank)
+            rows = _page(db, inner, params, _ORDER[sort], size, skip)
+    page = SearchPage(total=total, limit=limit, offset=offset, sort=sort)
+    for vid, pid, rank, cable_id, date, origin, classification, subject in rows:
+        hit = SearchHit(cable_id, date, origin, classification, subject)
+        hit.score = None if rank is None else round(float(rank), 4)
+        _decorate(db, hit, vid, pid, node)
+        page.hits.append(hit)
+    return page
+
+
+def _page(
+    db: psycopg.Connection, inner: str, params: list[Any], order: str, limit: int, offset: int
+) -> list[tuple[Any, ...]]:
+    # Order and cut the hits first (narrow rows), then fetch the page's wide rows.
+    return db.execute(
+        "SELECT h.vid, h.pid, h.score, v.cable_id, v.date, v.origin, v.classification, "
+        f"v.subject FROM (SELECT * FROM ({inner}) h ORDER BY {order} LIMIT %s OFFSET %s) h "
+        f"JOIN versions v ON v.id = h.vid ORDER BY {order}",
+        [*params, limit, offset],
+    ).fetchall()
+
+
+def _tiered_page(
+    db: psycopg.Connection, text: Text, rest: list[Node], limit: int, offset: int
+) -> list[tuple[Any, ...]]:
+    """Relevance for a broad query: first the hits whose subject matches, by rank, then the
+    rest newest first — a stable order, so paging never repeats or skips a cable."""
+    everywhere, in_subject = render(text), render(text, "A")
+    both = with_negatives([in_subject, everywhere], [])
+    first, params = _inner(both, [], rest, scored=True, rank=render((text[0], [])))
+    ranked = db.execute(f"SELECT count(*) FROM ({first}) h", params).fetchone()[0]
+    rows: list[tuple[Any, ...]] = []
+    if offset < ranked:
+        rows = _page(db, first, params, _ORDER["relevance"], limit, offset)
+    if len(rows) < limit:
+        others = with_negatives([everywhere], [in_subject])
+        inner, params = _inner(others, [], rest, scored=False)
+        skip = max(0, offset - ranked)
+        rows += _page(db, inner, params, _ORDER["-date"], limit - len(rows), skip)
+    return rows
+
+
+def _decorate(
+    db: psycopg.Connection, hit: SearchHit, vid: int, pid: int | None, node: Node
+) -> None:
+    """Fill in the snippet and the paragraph that matched best (`search.snippets`)."""
+    wanted = patterns(node)
+    if pid is None and wanted:
+        rows = db.execute(
+            "SELECT id, text FROM paragraphs WHERE version_id = %s ORDER BY position", (vid,)
+        ).fetchall()
+        pid, hit.snippet = best(rows, wanted)
+        if pid is None:  # the words are in the subject or outside numbered paragraphs
+            subject, body = db.execute(
+                "SELECT coalesce(subject, ''), body FROM versions WHERE id = %s", (vid,)
+            ).fetchone()
+            hit.snippet = snippet(f"{subject}\n{body}", wanted)
+    if pid is None:
+        return
+    number, marking, paragraph_text = db.execute(
+        "SELECT number, marking, text FROM paragraphs WHERE id = %s", (pid,)
+    ).fetchone()
+    hit.paragraph, hit.marking = number, marking
+    if hit.snippet is None and wanted:
+        hit.snippet = snippet(paragraph_text, wanted)
+    if hit.snippet is None:
+        words = paragraph_text.split()
+        hit.snippet = " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")
+
+
+__all__ = ["condition", "matching_ids", "matching_versions", "plan", "render", "search"]
