@@ -37,7 +37,7 @@ from rich.progress import (
 from rich.table import Table
 
 import cablescope
-from cablescope.errors import CableError
+from cablescope.errors import CableError, StoreError
 from cablescope.model import Cable
 from cablescope.output import (
     DEFAULT_TABLE_FIELDS,
@@ -49,6 +49,7 @@ from cablescope.output import (
     write_json,
     write_nl,
 )
+from cablescope.store import DEFAULT_DB
 
 app = typer.Typer(
     name="cablescope",
@@ -159,10 +160,27 @@ def query_or_exit(query: str, err: Console) -> Any:
         raise typer.Exit(2) from None
 
 
-def archive_or_exit(db: Path, err: Console) -> None:
-    """Exit 1 with a clear message when the archive file is missing."""
-    if not db.exists():
-        err.print(f"[red]error:[/] no archive at {escape(str(db))}")
+#: ``--db``: a SQLite file, or a PostgreSQL URL (a string: a `Path` would fold its ``//``).
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        help="The archive: a SQLite file, or a postgresql://user@host/dbname URL.",
+        envvar="CABLESCOPE_DB",
+    ),
+]
+
+
+def is_url(db: str | os.PathLike[str]) -> bool:
+    """Whether `db` names a database server (``postgresql://…``) rather than a file."""
+    return "://" in os.fspath(db)
+
+
+def archive_or_exit(db: str | os.PathLike[str], err: Console) -> None:
+    """Exit 1 with a clear message when the archive file is missing (a server's database is
+    checked when it is opened)."""
+    if not is_url(db) and not Path(db).exists():
+        err.print(f"[red]error:[/] no archive at {escape(os.fspath(db))}")
         raise typer.Exit(1)
 
 
@@ -438,7 +456,7 @@ def ingest_command(
         list[Path],
         typer.Argument(help="Cable files, directories or archives to store.", show_default=False),
     ],
-    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path("cables.db"),
+    db: DbOption = DEFAULT_DB,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Cables per transaction.")
     ] = 500,
@@ -472,35 +490,37 @@ def ingest_command(
         err.print(f"[red]error:[/] no such file or directory: {escape(path)}", soft_wrap=True)
     present = [p for p in paths if p.exists()]
     show = progress if progress is not None else err.is_terminal
-    with ExitStack() as stack:
-        store = stack.enter_context(open_store(db))
-        hook = None
-        if show:
-            bar = Progress(
-                SpinnerColumn(),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]} cables/s"),
-                TimeElapsedColumn(),
-                TimeRemainingColumn(),
-                console=err,
-                transient=True,
-                redirect_stdout=False,
-                redirect_stderr=False,
-            )
-            stack.enter_context(bar)
-            task = bar.add_task("ingest", total=estimate_total(present), rate="…")
-            started = time.perf_counter()
+    try:
+        with ExitStack() as stack:
+            store = stack.enter_context(open_store(db))
+            hook = None
+            if show:
+                bar = Progress(
+                    SpinnerColumn(),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]} cables/s"),
+                    TimeElapsedColumn(),
+                    TimeRemainingColumn(),
+                    console=err,
+                    transient=True,
+                    redirect_stdout=False,
+                    redirect_stderr=False,
+                )
+                stack.enter_context(bar)
+                task = bar.add_task("ingest", total=estimate_total(present), rate="…")
+                started = time.perf_counter()
 
-            def hook(count: int, source: str) -> None:
-                bar.update(task, advance=count)
-                done = bar.tasks[0].completed
-                bar.update(task, rate=f"{done / max(1e-9, time.perf_counter() - started):,.0f}")
+                def hook(count: int, source: str) -> None:
+                    bar.update(task, advance=count)
+                    done = bar.tasks[0].completed
+                    bar.update(task, rate=f"{done / max(1e-9, time.perf_counter() - started):,.0f}")
 
-        report = ingest(
-            present, store, batch_size=batch_size, progress=hook, workers=workers
-        )
-        counts = store.counts()
+            report = ingest(present, store, batch_size=batch_size, progress=hook, workers=workers)
+            counts = store.counts()
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
     stored = report.stored
     err.print(
         f"[bold]{stored.cables:,}[/] cables read in {report.elapsed:.1f} s "
@@ -509,8 +529,8 @@ def ingest_command(
     )
     err.print(
         f"archive {escape(str(db))}: {counts['cables']:,} cables, {counts['versions']:,} "
-        f"versions, {counts['paragraphs']:,} paragraphs, {counts['problems']:,} problems, "
-        f"{_file_size(db) / 1e6:,.1f} MB"
+        f"versions, {counts['paragraphs']:,} paragraphs, {counts['problems']:,} problems"
+        + ("" if is_url(db) else f", {_file_size(db) / 1e6:,.1f} MB")
     )
     for source, reason in report.failed[:20]:
         err.print(f"[yellow]not a cable:[/] {escape(source)}: {escape(reason)}", soft_wrap=True)
@@ -518,7 +538,7 @@ def ingest_command(
         raise typer.Exit(1)
 
 
-def _file_size(db: Path) -> int:
+def _file_size(db: str | os.PathLike[str]) -> int:
     return sum(
         os.path.getsize(f"{db}{suffix}")
         for suffix in ("", "-wal")
@@ -528,7 +548,7 @@ def _file_size(db: Path) -> int:
 
 @app.command("problems")
 def problems_command(
-    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path("cables.db"),
+    db: DbOption = DEFAULT_DB,
     field_name: Annotated[
         str | None, typer.Option("--field", help="Only problems of this field.")
     ] = None,
@@ -541,9 +561,7 @@ def problems_command(
     from cablescope.store import open_store
 
     fmt = output_format(as_json, as_nl, as_csv, as_table)
-    if not db.exists():
-        _stderr_console().print(f"[red]error:[/] no archive at {escape(str(db))}")
-        raise typer.Exit(1)
+    archive_or_exit(db, _stderr_console())
     columns = ["id", "version", "default", "field", "message", "line", "source"]
     with open_store(db) as store:
         records = store.problems(field_name)
@@ -593,7 +611,7 @@ def _search_table(records: list[dict[str, Any]]) -> None:
 )
 def search_command(
     query: Annotated[str, typer.Argument(help="The query, e.g. 'iran tag:PREL date:2009'.")],
-    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path("cables.db"),
+    db: DbOption = DEFAULT_DB,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array of hits.")] = False,
     as_nl: Annotated[bool, typer.Option("--nl", help="JSON Lines (default off a TTY).")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV.")] = False,

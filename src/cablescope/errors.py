@@ -17,3 +17,8 @@ class CableError(ValueError):
         if line is not None:
             where = f"{where}:{line}"
         super().__init__(f"{where}: {reason}")
+
+
+class StoreError(RuntimeError):
+    """The archive could not be reached or written (a database server stopped, refused the
+    connection, …): the message names the archive and says what to do."""

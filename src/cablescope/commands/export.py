@@ -16,8 +16,9 @@ from typing import Annotated, Any
 
 import typer
 
-from cablescope.cli import _stderr_console, app, archive_or_exit, query_or_exit
+from cablescope.cli import DbOption, _stderr_console, app, archive_or_exit, query_or_exit
 from cablescope.output import write_csv, write_nl
+from cablescope.store import DEFAULT_DB
 
 
 class ExportFormat(StrEnum):
@@ -31,7 +32,7 @@ def export_command(
     query: Annotated[
         str | None, typer.Argument(help="A search query; leave out to export everything.")
     ] = None,
-    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path("cables.db"),
+    db: DbOption = DEFAULT_DB,
     fmt: Annotated[
         ExportFormat, typer.Option("--format", "-f", help="jsonl, csv or parquet.")
     ] = ExportFormat.jsonl,

@@ -10,7 +10,6 @@ the table shows one small table per facet. The number of matching cables goes to
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -18,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cablescope.cli import (
+    DbOption,
     _stderr_console,
     _stdout_console,
     app,
@@ -26,6 +26,7 @@ from cablescope.cli import (
     query_or_exit,
 )
 from cablescope.output import write_csv, write_json, write_nl
+from cablescope.store import DEFAULT_DB
 
 FACET_COLUMNS = ("facet", "value", "count")
 HISTOGRAM_COLUMNS = ("bucket", "count")
@@ -91,7 +92,7 @@ def facets_command(
     query: Annotated[
         str, typer.Argument(help="The query, e.g. 'iran tag:PREL'; empty for every cable.")
     ] = "",
-    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path("cables.db"),
+    db: DbOption = DEFAULT_DB,
     field_names: Annotated[
         list[str] | None,
         typer.Option("--field", help="A facet to count (repeat, or comma-separate); all if none."),

@@ -7,13 +7,13 @@ interface the server also answers only to loopback host names (no DNS rebinding)
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from cablescope.cli import _stderr_console, app, archive_or_exit
+from cablescope.cli import DbOption, _stderr_console, app, archive_or_exit
+from cablescope.store import DEFAULT_DB
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -40,7 +40,7 @@ def url_of(host: str, port: int) -> str:
     epilog="Read-only. Exit status: 0 when stopped (Ctrl-C), 1 when the archive is missing.",
 )
 def serve_command(
-    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path("cables.db"),
+    db: DbOption = DEFAULT_DB,
     host: Annotated[
         str, typer.Option("--host", help="Interface to bind; 0.0.0.0 exposes it to the network.")
     ] = DEFAULT_HOST,

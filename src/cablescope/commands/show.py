@@ -23,10 +23,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from cablescope.cli import app
+from cablescope.cli import DbOption, app, is_url
 from cablescope.data import routing_indicators
 from cablescope.parse.rules.tags import tag_kind
-from cablescope.store import Store, open_store
+from cablescope.store import DEFAULT_DB, Store, open_store
 
 #: Colour of a classification level (portion markings and the banner), lowest to highest.
 LEVEL_STYLES: dict[str, str] = {
@@ -82,8 +82,8 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _open(db: Path) -> Store:
-    if not db.exists():
+def _open(db: str) -> Store:
+    if not is_url(db) and not Path(db).exists():
         raise _fail(f"no archive at {db}")
     return open_store(db)
 
@@ -240,7 +240,7 @@ def render(
 @app.command("show", epilog="Exit status: 0, or 1 when the archive, cable or version is missing.")
 def show_command(
     cable_id: Annotated[str, typer.Argument(help="The cable id, e.g. 08LONDON3062.")],
-    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path("cables.db"),
+    db: DbOption = DEFAULT_DB,
     version: Annotated[
         int | None, typer.Option("--version", min=1, help="This version instead of the default.")
     ] = None,
@@ -348,7 +348,7 @@ def _pick(numbers: list[int], first: int | None, second: int | None) -> tuple[in
 @app.command("diff", epilog="Exit status: 0, or 1 when the archive, cable or version is missing.")
 def diff_command(
     cable_id: Annotated[str, typer.Argument(help="The cable id.")],
-    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path("cables.db"),
+    db: DbOption = DEFAULT_DB,
     first: Annotated[
         int | None, typer.Option("--from", min=1, help="Old version (default: second newest).")
     ] = None,

@@ -25,7 +25,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from cablescope.errors import CableError
+from cablescope.errors import CableError, StoreError
 from cablescope.store import BatchResult, Store
 from cablescope.store import postgres_schema as schema
 from cablescope.store.postgres_text import tsvector, words
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from cablescope.search.results import SearchPage
 
 
-class PostgresStoreError(RuntimeError):
+class PostgresStoreError(StoreError):
     """The PostgreSQL server could not be reached, or refused a batch: says which server,
     what went wrong, and that a rerun is safe (a failed batch leaves nothing behind)."""
 

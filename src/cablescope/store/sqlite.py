@@ -386,10 +386,13 @@ class SQLiteStore(Store):
             "paragraphs",
             "problems",
         ):
+            # Recipients share positions across roles (one list each): the role breaks the tie,
+            # or the sum would depend on the query plan.
+            role = ", t.role" if table == "recipients" else ""
             queries.append(
                 f"SELECT v.cable_id, v.number, t.* FROM {table} t "
                 f"JOIN versions v ON v.id = t.version_id ORDER BY v.cable_id, v.number, "
-                f"t.position"
+                f"t.position{role}"
             )
         for sql in queries:
             for row in self.db.execute(sql):
