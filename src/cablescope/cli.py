@@ -171,6 +171,13 @@ DbOption = Annotated[
 ]
 
 
+#: The output options every listing command offers.
+AsJson = Annotated[bool, typer.Option("--json", help="A JSON array.")]
+AsNl = Annotated[bool, typer.Option("--nl", help="JSON Lines (default off a TTY).")]
+AsCsv = Annotated[bool, typer.Option("--csv", help="CSV.")]
+AsTable = Annotated[bool, typer.Option("--table", help="A table (default on a TTY).")]
+
+
 def is_url(db: str | os.PathLike[str]) -> bool:
     """Whether `db` names a database server (``postgresql://…``) rather than a file."""
     return "://" in os.fspath(db)
@@ -552,10 +559,10 @@ def problems_command(
     field_name: Annotated[
         str | None, typer.Option("--field", help="Only problems of this field.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
-    as_nl: Annotated[bool, typer.Option("--nl", help="JSON Lines (default off a TTY).")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="CSV.")] = False,
-    as_table: Annotated[bool, typer.Option("--table", help="A table (default on a TTY).")] = False,
+    as_json: AsJson = False,
+    as_nl: AsNl = False,
+    as_csv: AsCsv = False,
+    as_table: AsTable = False,
 ) -> None:
     """List what the parser could not read cleanly in the stored cables."""
     from cablescope.store import open_store
@@ -613,9 +620,9 @@ def search_command(
     query: Annotated[str, typer.Argument(help="The query, e.g. 'iran tag:PREL date:2009'.")],
     db: DbOption = DEFAULT_DB,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array of hits.")] = False,
-    as_nl: Annotated[bool, typer.Option("--nl", help="JSON Lines (default off a TTY).")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="CSV.")] = False,
-    as_table: Annotated[bool, typer.Option("--table", help="A table (default on a TTY).")] = False,
+    as_nl: AsNl = False,
+    as_csv: AsCsv = False,
+    as_table: AsTable = False,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Hits per page.")] = 20,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Hits to skip.")] = 0,
     sort: Annotated[
@@ -662,8 +669,11 @@ __all__ = ["FIELD_HELP", "app"]
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
+import cablescope.commands.backup  # noqa: E402
+import cablescope.commands.entities  # noqa: E402
 import cablescope.commands.export  # noqa: E402
 import cablescope.commands.facets  # noqa: E402
+import cablescope.commands.graph  # noqa: E402
 import cablescope.commands.serve  # noqa: E402
 import cablescope.commands.show  # noqa: E402
 

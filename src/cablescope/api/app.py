@@ -8,7 +8,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from cablescope.api import cable_routes, catalog_routes, errors, export, search_routes
+from cablescope.api import (
+    cable_routes,
+    catalog_routes,
+    entity_routes,
+    errors,
+    export,
+    search_routes,
+)
 from cablescope.api.deps import StorePool
 from cablescope.api.security import SafeJSONResponse, SecurityMiddleware
 
@@ -19,6 +26,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     cable_routes.router,
     catalog_routes.router,
     export.router,
+    entity_routes.router,
 )
 
 

@@ -17,6 +17,9 @@ from rich.table import Table
 from rich.text import Text
 
 from cablescope.cli import (
+    AsCsv,
+    AsJson,
+    AsNl,
     DbOption,
     _stderr_console,
     _stdout_console,
@@ -104,9 +107,9 @@ def facets_command(
         str | None,
         typer.Option("--histogram", help="Matching cables per 'year' or 'month' instead."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
-    as_nl: Annotated[bool, typer.Option("--nl", help="JSON Lines (default off a TTY).")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="CSV.")] = False,
+    as_json: AsJson = False,
+    as_nl: AsNl = False,
+    as_csv: AsCsv = False,
     as_table: Annotated[bool, typer.Option("--table", help="Tables (default on a TTY).")] = False,
 ) -> None:
     """Count the matching cables by origin, classification, date, TAGS, recipient, signer."""

@@ -134,6 +134,19 @@ class Store(ABC):
         """Forget results remembered for recent queries (benchmarks measure cold queries)."""
         return None
 
+    def corrections(self) -> list[dict[str, Any]]:
+        """Users' entity corrections (``cablescope entity merge|split|rename``), oldest first.
+
+        Each is the JSON object given to `add_correction` plus ``seq`` (its order) and
+        ``created_at``. They are kept apart from everything ingest writes, so they survive
+        re-ingest and re-extraction (`cablescope.graph.corrections` re-applies them)."""
+        raise NotImplementedError(f"{type(self).__name__} does not store entity corrections")
+
+    def add_correction(self, correction: dict[str, Any]) -> None:
+        """Append one correction (a JSON-able dict, see `corrections`) in its own transaction;
+        `PermissionError` on a store opened read-only."""
+        raise NotImplementedError(f"{type(self).__name__} does not store entity corrections")
+
     @abstractmethod
     def close(self) -> None:
         """Flush and release the connection."""

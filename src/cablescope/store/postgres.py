@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.types.json import Jsonb
 
 from cablescope.errors import CableError, StoreError
 from cablescope.store import BatchResult, Store
@@ -484,6 +485,33 @@ class PostgresStore(Store):
             for vid, record, header, body, summary, raw in rows:
                 columns = {"header": header, "body": body, "summary": summary}
                 yield restore_record(record, columns, paragraphs.get(vid, []), raw)
+
+    # -- users' entity corrections: their own table, never touched by ingest ----------------
+    def corrections(self) -> list[dict[str, Any]]:
+        """Every stored correction, oldest first, with ``seq`` and ``created_at`` (an ISO
+        string); none when nobody ever corrected this archive (no table yet)."""
+        if self.db.execute("SELECT to_regclass('entity_corrections')").fetchone()[0] is None:
+            return []
+        rows = self.db.execute(
+            "SELECT seq, created_at, correction FROM entity_corrections ORDER BY seq"
+        ).fetchall()
+        return [
+            dict(body) | {"seq": seq, "created_at": created.isoformat(timespec="seconds")}
+            for seq, created, body in rows
+        ]
+
+    def add_correction(self, correction: dict[str, Any]) -> None:
+        if self.read_only:
+            raise PermissionError(f"{self.url} is open read-only")
+        body = {k: v for k, v in correction.items() if k not in ("seq", "created_at")}
+        with self.db.transaction():
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS entity_corrections (seq bigserial PRIMARY KEY, "
+                "created_at timestamptz NOT NULL DEFAULT now(), correction jsonb NOT NULL)"
+            )
+            self.db.execute(
+                "INSERT INTO entity_corrections (correction) VALUES (%s)", (Jsonb(body),)
+            )
 
     def close(self) -> None:
         with contextlib.suppress(psycopg.Error):  # already lost: nothing to flush

@@ -499,6 +499,18 @@ class SQLiteStore(Store):
                 columns = {"header": header, "body": body, "summary": summary}
                 yield restore_record(record, columns, paragraphs.get(vid, []), raw)
 
+    def corrections(self) -> list[dict[str, Any]]:
+        from cablescope.store.sqlite_corrections import corrections
+
+        return corrections(self.db)
+
+    def add_correction(self, correction: dict[str, Any]) -> None:
+        if self.read_only:
+            raise PermissionError(f"{self.path} is open read-only")
+        from cablescope.store.sqlite_corrections import add_correction
+
+        add_correction(self.db, correction)
+
     def close(self) -> None:
         try:
             if not self.read_only:

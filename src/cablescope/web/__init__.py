@@ -35,9 +35,13 @@ def install(app: FastAPI) -> None:
     """Add the HTML pages, the static assets and an HTML error page to `app`. Idempotent."""
     if getattr(app.state, "web_installed", False):
         return
+    from cablescope.web.correct_routes import router as correct_router
+    from cablescope.web.entity_routes import router as entity_router
     from cablescope.web.routes import router
 
     app.include_router(router)
+    app.include_router(entity_router)
+    app.include_router(correct_router)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     _html_errors(app)
     _warm_on_startup(app)
