@@ -30,7 +30,12 @@ from cablescope.errors import CableError, StoreError
 from cablescope.store import BatchResult, Store
 from cablescope.store import postgres_schema as schema
 from cablescope.store.postgres_text import tsvector, words
-from cablescope.store.records import PARAGRAPH_COLUMNS, VersionRows, restore_record
+from cablescope.store.records import (
+    PARAGRAPH_COLUMNS,
+    VERSION_COLUMNS,
+    VersionRows,
+    restore_record,
+)
 from cablescope.store.sqlite import COUNTED_TABLES
 
 if TYPE_CHECKING:
@@ -43,35 +48,7 @@ class PostgresStoreError(StoreError):
     what went wrong, and that a rerun is safe (a failed batch leaves nothing behind)."""
 
 
-_VERSION_COLUMNS = (
-    "id",
-    "cable_id",
-    "number",
-    "content_hash",
-    "is_current",
-    "published_id",
-    "date",
-    "year",
-    "month",
-    "released",
-    "dtg",
-    "origin",
-    "classification",
-    "class_rank",
-    "sender",
-    "subject",
-    "title",
-    "summary",
-    "redactions",
-    "paragraph_count",
-    "problem_count",
-    "synthetic",
-    "header",
-    "body",
-    "record",
-    "raw",
-    "ingested_at",
-)
+_VERSION_COLUMNS = (*VERSION_COLUMNS, "is_current")
 _CHILD_COLUMNS = {
     "recipients": ("role", "position", "route", "name", "station", "precedence", "mcn"),
     "tags": ("position", "tag"),

@@ -8,7 +8,6 @@ current versions are listed once, in id order, cut to an even sample above
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,10 +56,7 @@ def facets(
         return result
     ids = matching_ids(db, node)
     result.matching = len(ids)
-    if len(ids) > sqlite_facets.FACET_EXACT_LIMIT:
-        ids = ids[:: math.ceil(len(ids) / sqlite_facets.FACET_SAMPLE)]
-        result.sampled = len(ids)
-    scale = result.matching / len(ids) if ids else 1.0
+    ids, scale = sqlite_facets.sample(ids, result)
     cap = "" if limit is None else " LIMIT %s"
     for name in wanted:
         sql = (
@@ -68,9 +64,7 @@ def facets(
             f'ORDER BY n DESC, value COLLATE "C"{cap}'
         )
         arguments: list[Any] = [ids, *([] if limit is None else [max(0, limit)])]
-        for value, count in db.execute(sql, arguments):
-            scaled = count if result.sampled is None else round(count * scale)
-            result[name].append((str(value), scaled))
+        result[name] = [(str(value), round(n * scale)) for value, n in db.execute(sql, arguments)]
     return result
 
 

@@ -25,6 +25,35 @@ _RECORD_KEYS = tuple(Cable().to_dict(include_raw=True))
 
 #: Keys stored in their own columns or tables, left out of the record JSON to save space.
 _SPLIT_KEYS = ("body", "header", "summary", "paragraphs")
+#: The columns of a version row as `to_rows` fills them (`is_current` is the backend's).
+VERSION_COLUMNS = (
+    "id",
+    "cable_id",
+    "number",
+    "content_hash",
+    "published_id",
+    "date",
+    "year",
+    "month",
+    "released",
+    "dtg",
+    "origin",
+    "classification",
+    "class_rank",
+    "sender",
+    "subject",
+    "title",
+    "summary",
+    "redactions",
+    "paragraph_count",
+    "problem_count",
+    "synthetic",
+    "header",
+    "body",
+    "record",
+    "raw",
+    "ingested_at",
+)
 PARAGRAPH_COLUMNS = (
     "number",
     "marking",
@@ -182,4 +211,11 @@ def restore_record(
     return {key: record[key] for key in _RECORD_KEYS if key in record}
 
 
-__all__ = ["PARAGRAPH_COLUMNS", "VersionRows", "content_hash", "restore_record", "to_rows"]
+__all__ = [
+    "PARAGRAPH_COLUMNS",
+    "VERSION_COLUMNS",
+    "VersionRows",
+    "content_hash",
+    "restore_record",
+    "to_rows",
+]

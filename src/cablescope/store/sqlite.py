@@ -20,7 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from cablescope.errors import CableError
 from cablescope.store import BatchResult, Store
-from cablescope.store.records import PARAGRAPH_COLUMNS, VersionRows, restore_record
+from cablescope.store.records import (
+    PARAGRAPH_COLUMNS,
+    VERSION_COLUMNS,
+    VersionRows,
+    restore_record,
+)
 from cablescope.store.schema import PARTY_ROWS, SCHEMA
 
 if TYPE_CHECKING:
@@ -57,34 +62,7 @@ _READ_PRAGMAS = (
     "PRAGMA busy_timeout = 10000",
 )
 
-_VERSION_COLUMNS = (
-    "id",
-    "cable_id",
-    "number",
-    "content_hash",
-    "published_id",
-    "date",
-    "year",
-    "month",
-    "released",
-    "dtg",
-    "origin",
-    "classification",
-    "class_rank",
-    "sender",
-    "subject",
-    "title",
-    "summary",
-    "redactions",
-    "paragraph_count",
-    "problem_count",
-    "synthetic",
-    "header",
-    "body",
-    "record",
-    "raw",
-    "ingested_at",
-)
+_VERSION_COLUMNS = VERSION_COLUMNS
 _INSERT_VERSION = (
     f"INSERT INTO versions ({', '.join(_VERSION_COLUMNS)}) "
     f"VALUES ({', '.join(':' + c for c in _VERSION_COLUMNS)})"

@@ -73,6 +73,15 @@ class FacetCounts(dict[str, list[tuple[str, int]]]):
     sampled: int | None = None
 
 
+def sample(ids: list[int], result: FacetCounts) -> tuple[list[int], float]:
+    """The ids to count (an even spread over more than `FACET_EXACT_LIMIT` matches, noted in
+    `result.sampled`) and the factor that scales their counts up to all the matches."""
+    if len(ids) > FACET_EXACT_LIMIT:  # an even spread over the hits: every count scaled alike
+        ids = ids[:: math.ceil(len(ids) / FACET_SAMPLE)]
+        result.sampled = len(ids)
+    return ids, (result.matching / len(ids) if ids else 1.0)
+
+
 def facet_field(name: str) -> str:
     """The canonical facet name for `name` (aliases and case forgiven); ValueError if none."""
     key = name.strip().lower()
@@ -105,11 +114,7 @@ def facets(
     if columns is not None:
         result.update(columns.counts(wanted, ids, limit))
         return result
-    ids = list(ids)
-    if len(ids) > FACET_EXACT_LIMIT:  # an even spread over the hits: every count scaled alike
-        ids = ids[:: math.ceil(len(ids) / FACET_SAMPLE)]
-        result.sampled = len(ids)
-    scale = result.matching / len(ids) if ids else 1.0
+    ids, scale = sample(list(ids), result)
     # One statement per facet: SQLite plans each small join well, but a UNION of them all
     # under one window function it plans as scans (a second instead of milliseconds).
     matched = json.dumps(ids)
@@ -120,9 +125,7 @@ def facets(
             f"SELECT value, n FROM ({_FACET_SQL[name]}) ORDER BY n DESC, value{cap}"
         )
         arguments: list[Any] = [matched, *([] if limit is None else [max(0, limit)])]
-        for value, count in db.execute(sql, arguments):
-            scaled = count if result.sampled is None else round(count * scale)
-            result[name].append((str(value), scaled))
+        result[name] = [(str(value), round(n * scale)) for value, n in db.execute(sql, arguments)]
     return result
 
 
@@ -186,4 +189,5 @@ __all__ = [
     "facet_field",
     "facets",
     "histogram",
+    "sample",
 ]
