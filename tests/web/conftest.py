@@ -4,7 +4,12 @@ expected answers independently of the store, and a small HTML reader."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -189,3 +194,67 @@ def parse_html(html: str) -> Element:
 def html() -> Any:
     """`html(text)` → the parsed tree (a fixture, as test modules import no helpers)."""
     return parse_html
+
+
+# -- real browser and real server, for the end-to-end tests ---------------------------------
+CHROMIUM = Path(os.environ.get("CABLESCOPE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_launch() -> dict[str, Any]:
+    """Playwright's launch options for Debian's Chromium. Skips without Chromium or
+    Playwright; under CI=true their absence is a failure."""
+    missing = [] if CHROMIUM.exists() else [str(CHROMIUM)]
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright package")
+    if missing:
+        message = f"browser tests need {' and '.join(missing)}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {message} (.ci/run installs Debian's chromium)")
+        pytest.skip(message)
+    return {"executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[[str | Path], AbstractContextManager[str]]:
+    """``with serve(db) as url``: a real uvicorn server over the archive on a free loopback
+    port, in a thread, stopped on leaving."""
+    return _serve
+
+
+@contextmanager
+def _serve(db: str | Path) -> Iterator[str]:
+    import uvicorn
+
+    from cablescope.api.app import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(db), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,73 +19,28 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("CABLESCOPE_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(os.environ.get("CABLESCOPE_ARTIFACTS", REPO / "build" / "artifacts"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 XSS_ID = "09MOSCOW123"
 CITED_SEED = "08LONDON3062"
 SUBJECT = 'QUUXLY <script>window.__xss=1</script> AND <img src=x onerror="window.__xss=2">'
 TIMEOUT_MS = 15_000
 
 
-def _require_browser() -> None:
-    """Skip without Chromium or Playwright; under CI=true their absence is a failure."""
-    missing = [] if CHROMIUM.exists() else [str(CHROMIUM)]
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the playwright package")
-    if missing:
-        message = f"browser tests need {' and '.join(missing)}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {message} (.ci/run installs Debian's chromium)")
-        pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _require_browser()
+def browser(chromium_launch: dict[str, Any]) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(**chromium_launch)
         yield chromium
         chromium.close()
 
 
 @pytest.fixture(scope="module")
-def server(archive: Any) -> Iterator[str]:
-    """A real uvicorn server on a free loopback port, in a thread; yields its base URL."""
-    _require_browser()
-    import uvicorn
-
-    from cablescope.api.app import create_app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(archive.db), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def server(archive: Any, chromium_launch: dict[str, Any], serve: Any) -> Iterator[str]:
+    """A real uvicorn server over the test archive; yields its base URL."""
+    with serve(archive.db) as url:
+        yield url
 
 
 class Watch:

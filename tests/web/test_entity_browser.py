@@ -8,9 +8,6 @@ Skips when Chromium or Playwright is missing, except under ``CI=true``, where th
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,56 +15,22 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("CABLESCOPE_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(os.environ.get("CABLESCOPE_ARTIFACTS", REPO / "build" / "artifacts"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
-
-
-def _require_browser() -> None:
-    missing = [] if CHROMIUM.exists() else [str(CHROMIUM)]
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the playwright package")
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but browser tests need {' and '.join(missing)}")
-        pytest.skip(f"browser tests need {' and '.join(missing)}")
 
 
 @pytest.fixture(scope="module")
-def server(archive: Any) -> Iterator[str]:
-    _require_browser()
-    import uvicorn
-
-    from cablescope.api.app import create_app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(archive.db), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def server(archive: Any, chromium_launch: dict[str, Any], serve: Any) -> Iterator[str]:
+    with serve(archive.db) as url:
+        yield url
 
 
 @pytest.fixture
-def page(server: str) -> Iterator[tuple[Any, list[str]]]:
+def page(server: str, chromium_launch: dict[str, Any]) -> Iterator[tuple[Any, list[str]]]:
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = playwright.chromium.launch(**chromium_launch)
         context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
         tab = context.new_page()
