@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 from fastapi import APIRouter, FastAPI
 
 from cablescope.api import (
+    account_routes,
     cable_routes,
     catalog_routes,
     entity_routes,
@@ -16,6 +18,7 @@ from cablescope.api import (
     export,
     search_routes,
 )
+from cablescope.api.auth import Accounts, AccountSettings, AuthMiddleware
 from cablescope.api.deps import StorePool
 from cablescope.api.security import SafeJSONResponse, SecurityMiddleware
 
@@ -39,19 +42,30 @@ def api_router() -> APIRouter:
 
 
 def create_app(
-    db: str | os.PathLike[str], *, allowed_hosts: Iterable[str] | None = None
+    db: str | os.PathLike[str],
+    *,
+    allowed_hosts: Iterable[str] | None = None,
+    anonymous: bool = True,
+    accounts: AccountSettings | None = None,
 ) -> FastAPI:
-    """A read-only server over the archive at `db` (which must exist).
+    """A server over the archive at `db` (which must exist): the archive read-only, users'
+    notes, tags and collections (`cablescope.accounts`) beside it.
 
     `allowed_hosts` limits the Host header the server answers to (None: any); a server on
     the loopback interface passes the loopback names, so no web page can reach it through a
-    DNS-rebound name."""
+    DNS-rebound name. `anonymous=False` (or `accounts.anonymous`) answers nobody without an
+    account; `accounts` also sets session lifetimes (and, for tests, clock and hasher)."""
     stores = StorePool(db)
+    settings = accounts or AccountSettings()
+    if not anonymous:
+        settings = replace(settings, anonymous=False)
+    users = Accounts(stores.db, settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         stores.close()
+        users.close()
 
     app = FastAPI(
         title="Cablescope",
@@ -63,12 +77,19 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.stores = stores
+    app.state.accounts = users
     app.include_router(api_router())
+    # Users' endpoints stay out of ROUTERS (and the schema) until the schema-driven fuzz
+    # run can sign in: anonymous, it would meet only their 401s.
+    app.include_router(
+        account_routes.router, prefix=API_PREFIX, default_response_class=SafeJSONResponse
+    )
 
     import cablescope.web
 
     cablescope.web.install(app)
     errors.install(app)  # after the web UI: its handlers keep the pages, the API gets JSON
+    app.add_middleware(AuthMiddleware, accounts=users)
     app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts)  # outermost
     return app
 

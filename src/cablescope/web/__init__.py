@@ -35,6 +35,8 @@ def install(app: FastAPI) -> None:
     """Add the HTML pages, the static assets and an HTML error page to `app`. Idempotent."""
     if getattr(app.state, "web_installed", False):
         return
+    from cablescope.web.account_routes import account_panel
+    from cablescope.web.account_routes import router as account_router
     from cablescope.web.correct_routes import router as correct_router
     from cablescope.web.entity_routes import router as entity_router
     from cablescope.web.routes import router
@@ -42,10 +44,21 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(entity_router)
     app.include_router(correct_router)
+    app.include_router(account_router)
+    _account_globals(account_panel)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     _html_errors(app)
     _warm_on_startup(app)
     app.state.web_installed = True
+
+
+def _account_globals(panel: Any) -> None:
+    """What every page may ask of the signed-in user: who (`viewer()`, for the header)
+    and, on the cable page, their notes (`account_panel`)."""
+    from cablescope.api.auth import current_viewer
+    from cablescope.web.templating import environment
+
+    environment().globals.update(viewer=current_viewer, account_panel=panel)
 
 
 def _warm_on_startup(app: FastAPI) -> None:

@@ -1,0 +1,197 @@
+"""Who is asking: the browser session (cookie) or API token (``Authorization: Bearer``)
+behind each request, and the server's rule for anonymous visitors.
+
+`AuthMiddleware` works it out once per request and leaves a `Viewer` in the ASGI scope (and
+in a context variable, for the templates). A server started with ``anonymous=False`` answers
+nobody without an account: the API says 401, pages send the browser to ``/login``; only the
+login page and the static files stay open. Reading accounts costs nothing for a visitor who
+brings neither cookie nor token, and the account tables are made the first time one does.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import threading
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import anyio.to_thread
+from argon2 import PasswordHasher
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from cablescope.accounts import AccountStore, Session, SessionPolicy, User, open_accounts
+from cablescope.accounts.store import Clock
+
+SESSION_COOKIE = "cablescope_session"
+LOGIN_COOKIE = "cablescope_login"
+#: Paths open to anyone even on a private server (prefixes).
+OPEN_PATHS = ("/login", "/static/", "/favicon")
+API_PREFIX = "/api/"
+SCOPE_KEY = "cablescope.viewer"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSettings:
+    """The server's account rules: whether anonymous visitors may read, how long sessions
+    live, and (for tests) the clock and password hasher."""
+
+    anonymous: bool = True
+    policy: SessionPolicy = field(default_factory=SessionPolicy)
+    clock: Clock | None = None
+    hasher: PasswordHasher | None = None
+
+
+class Accounts:
+    """The app's account store, opened on first need and shared by every thread (it
+    serialises its own transactions)."""
+
+    def __init__(self, db: str, settings: AccountSettings) -> None:
+        self.db = db
+        self.settings = settings
+        self._store: AccountStore | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> AccountStore:
+        with self._lock:
+            if self._store is None:
+                self._store = open_accounts(
+                    self.db,
+                    hasher=self.settings.hasher,
+                    clock=self.settings.clock,
+                    policy=self.settings.policy,
+                )
+            return self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The person behind a request: `user` None for an anonymous visitor; `session` set
+    when they came with a browser session, `token` when with an API token."""
+
+    user: User | None = None
+    session: Session | None = None
+    session_id: str | None = None
+    token: bool = False
+    accounts: Accounts | None = None
+
+    @property
+    def csrf(self) -> str:
+        """The synchronizer token every form of this session carries ('' for none)."""
+        return self.session.csrf if self.session is not None else ""
+
+
+ANONYMOUS = Viewer()
+_current: contextvars.ContextVar[Viewer] = contextvars.ContextVar(
+    "cablescope_viewer", default=ANONYMOUS
+)
+
+
+def current_viewer() -> Viewer:
+    """The viewer of the request being answered (templates call it)."""
+    return _current.get()
+
+
+def viewer_of(connection: HTTPConnection) -> Viewer:
+    viewer = connection.scope.get(SCOPE_KEY)
+    return viewer if isinstance(viewer, Viewer) else ANONYMOUS
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, credentials = value.decode("latin-1").partition(" ")
+            return credentials.strip() if scheme.lower() == "bearer" else ""
+    return None
+
+
+def _resolve(accounts: Accounts, session_id: str | None, token: str | None) -> Viewer | None:
+    """The viewer for these credentials; None when a token was given and is not valid."""
+    store = accounts.get()
+    if token is not None:
+        user = store.user_for_token(token) if token else None
+        return None if user is None else Viewer(user, token=True, accounts=accounts)
+    session = store.session(session_id) if session_id else None
+    if session is None:
+        return Viewer(accounts=accounts)
+    return Viewer(session.user, session, session_id, accounts=accounts)
+
+
+class AuthMiddleware:
+    """Sets the `Viewer` of each HTTP request and turns anonymous visitors away from a
+    private server."""
+
+    def __init__(self, app: ASGIApp, accounts: Accounts) -> None:
+        self.app = app
+        self.accounts = accounts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        is_api = path.startswith(API_PREFIX)
+        token = _bearer(scope) if is_api else None
+        session_id = HTTPConnection(scope).cookies.get(SESSION_COOKIE)
+        if token is None and not session_id:
+            viewer: Viewer | None = Viewer(accounts=self.accounts)
+        else:
+            viewer = await anyio.to_thread.run_sync(_resolve, self.accounts, session_id, token)
+        if viewer is None:
+            await _send(send, 401, _json("the API token is not valid (revoked or mistyped)"))
+            return
+        private = not self.accounts.settings.anonymous
+        if viewer.user is None and private and not path.startswith(OPEN_PATHS):
+            await _turn_away(scope, send, is_api)
+            return
+        scope[SCOPE_KEY] = viewer
+        reset = _current.set(viewer)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _current.reset(reset)
+
+
+def _json(message: str) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    body = json.dumps({"error": message}).encode()
+    headers = [(b"content-type", b"application/json"), (b"www-authenticate", b"Bearer")]
+    return body, headers
+
+
+async def _turn_away(scope: Scope, send: Send, is_api: bool) -> None:
+    if is_api:
+        await _send(send, 401, _json("this server needs an account: send a bearer token"))
+        return
+    target = scope.get("path", "/")
+    query = scope.get("query_string", b"").decode("latin-1")
+    if query:
+        target += "?" + query
+    location = "/login?next=" + quote(target, safe="")
+    await _send(send, 303, (b"", [(b"location", location.encode("latin-1"))]))
+
+
+async def _send(send: Send, status: int, answer: tuple[bytes, list[tuple[bytes, bytes]]]) -> None:
+    body, headers = answer
+    headers = [*headers, (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+__all__ = [
+    "ANONYMOUS",
+    "LOGIN_COOKIE",
+    "SESSION_COOKIE",
+    "AccountSettings",
+    "Accounts",
+    "AuthMiddleware",
+    "Viewer",
+    "current_viewer",
+    "viewer_of",
+]
