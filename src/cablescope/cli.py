@@ -670,6 +670,7 @@ __all__ = ["FIELD_HELP", "app"]
 
 # Commands kept in their own modules register themselves on `app` when imported.
 import cablescope.commands.backup  # noqa: E402
+import cablescope.commands.enrich  # noqa: E402
 import cablescope.commands.entities  # noqa: E402
 import cablescope.commands.export  # noqa: E402
 import cablescope.commands.facets  # noqa: E402

@@ -18,6 +18,7 @@ from cablescope.api.queries import parse_optional
 from cablescope.graph import build
 from cablescope.graph.lookup import KINDS, find_entity
 from cablescope.graph.profile import entity_list, profile
+from cablescope.graph.stored import selection, stored_profile, with_snippets
 from cablescope.store import Store
 
 router = APIRouter(tags=["entities"])
@@ -61,6 +62,38 @@ class EntityProfile(EntityRow):
     )
     corrections: list[dict[str, Any]] = Field(description="Users' corrections about it.")
     searched: dict[str, Any] = Field(description="Search terms and cables read to find it.")
+    stored: dict[str, Any] | None = Field(
+        None,
+        description="When the archive has stored mentions (`cablescope enrich`): mentions, "
+        "cables and paragraphs per marking over the whole archive; `paragraphs` then lists "
+        "the first `listed` of each marking from them.",
+    )
+
+
+class MentionItem(BaseModel):
+    cable_id: str
+    version: int
+    date: str | None
+    field: str = Field(description="text, heading, subject, classified_by, signature, tags.")
+    position: int | None = Field(description="Index of the paragraph in the record.")
+    paragraph: int | None = Field(description="The paragraph's number as the cable gives it.")
+    start: int = Field(description="Character offset into the field's text.")
+    end: int
+    text: str = Field(description="The mention as written.")
+    kind: str
+    entity: str = Field(description="The entity id resolution gave it within its cable.")
+    marking: str | None = Field(description="The paragraph's portion marking as written.")
+    level: str | None = Field(description="The level of that marking (SECRET).")
+    snippet: str = Field(description="The field around the mention, « » around it.")
+
+
+class MentionsResponse(BaseModel):
+    entity: str
+    marking: str | None
+    total: int = Field(description="Mentions matching, in default versions.")
+    limit: int
+    offset: int
+    mentions: list[MentionItem]
 
 
 class GraphResponse(BaseModel):
@@ -97,7 +130,12 @@ def cached_profile(
 
     def compute() -> dict[str, Any] | None:
         found = find_entity(store, key, limit=cables, extra_terms=aliases)
-        return profile(found) if found.entity is not None else None
+        if found.entity is None:
+            return None
+        data = profile(found) | {"stored": None}
+        if store.has_mentions():  # complete paragraphs by marking, not just the cables read
+            data.update(stored_profile(store, found))
+        return data
 
     return _cache(request).get(("entity", key, cables, aliases), compute)
 
@@ -131,6 +169,51 @@ def entities(
         capped=capped,
         total=len(rows),
         entities=[EntityRow(**row) for row in rows[:limit]],
+    )
+
+
+@router.get("/entities/{key}/mentions", response_model=MentionsResponse, responses=documented(404))
+def entity_mentions(
+    request: Request,
+    store: StoreDep,
+    key: Annotated[
+        str,
+        Path(min_length=1, max_length=200, description="An entity id or a name (ISI)."),
+    ],
+    marking: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="S or SECRET: every SECRET paragraph (S, S/NF, …); S/NF: that exact "
+            "marking; unmarked: paragraphs without one.",
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1_000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> MentionsResponse:
+    """Where an entity is mentioned, from the mentions `cablescope enrich` stored: cable,
+    date, paragraph and its marking, the text as written, a snippet; corrections applied."""
+    if not store.has_mentions():
+        raise ApiError(404, "this archive has no stored mentions: run `cablescope enrich`")
+
+    def compute() -> dict[str, Any] | None:
+        chosen = selection(store, key)
+        if chosen is None:
+            return None
+        entity_id, selects = chosen
+        page = store.mentions(selects, marking=marking, limit=limit, offset=offset)
+        return {"entity": entity_id, "total": page.total, "rows": with_snippets(page.rows)}
+
+    data = _cache(request).get(("mentions", key, marking, limit, offset), compute)
+    if data is None:
+        raise ApiError(404, f"no entity {key!r} found")
+    return MentionsResponse(
+        entity=data["entity"],
+        marking=marking,
+        total=data["total"],
+        limit=limit,
+        offset=offset,
+        mentions=[MentionItem(**row) for row in data["rows"]],
     )
 
 

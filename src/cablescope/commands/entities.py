@@ -148,7 +148,12 @@ def show_command(
     """Show one entity: timeline, co-occurring entities, cables, paragraphs by marking."""
     err = _stderr_console()
     with open_archive(db, err) as store:
-        data = profile(_find(store, name, cables))
+        found = _find(store, name, cables)
+        data = profile(found)
+        if store.has_mentions():  # paragraphs by marking over the whole archive
+            from cablescope.graph.stored import stored_profile
+
+            data.update(stored_profile(store, found))
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
@@ -201,8 +206,11 @@ def _print_profile(data: dict[str, Any]) -> None:
             str(cable["mentions"]),
         )
     console.print(listed)
+    stored = data.get("stored") or {}
     for marking, group in data["paragraphs"].items():
-        console.print(Text(f"Paragraphs marked ({marking}): {len(group)}", style="bold"))
+        total = (stored.get("paragraphs") or {}).get(marking, len(group))
+        listed = f" (first {len(group)} listed)" if total > len(group) else ""
+        console.print(Text(f"Paragraphs marked ({marking}): {total}{listed}", style="bold"))
         for p in group:
             where = f"  {p['cable_id']} ¶{p['paragraph'] if p['paragraph'] is not None else '?'}: "
             console.print(Text(where, style="cyan") + Text(p["snippet"]), soft_wrap=False)
@@ -290,4 +298,70 @@ def corrections_command(
     err.print(f"{len(items):,} corrections")
 
 
-__all__ = ["entities_command", "entity_app"]
+MENTION_COLUMNS = ("cable_id", "date", "paragraph", "marking", "text", "snippet")
+
+
+@app.command(
+    "mentions",
+    epilog="--marking S (or SECRET) lists every SECRET paragraph (S, S/NF, S/REL …); S/NF "
+    "exactly that marking; unmarked the paragraphs without one. Reads the mentions "
+    "`cablescope enrich` stored. Exit status: 0, or 1 when the archive, its mentions or the "
+    "entity is missing.",
+)
+def mentions_command(
+    entity: Annotated[str, typer.Argument(help="An entity id (org:lashkar-e-taiba) or a name.")],
+    db: DbOption = DEFAULT_DB,
+    marking: Annotated[
+        str | None, typer.Option("--marking", help="Only paragraphs marked so: S, C, U, S/NF…")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Mentions listed; 0: all.")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Mentions skipped.")] = 0,
+    as_json: AsJson = False,
+    as_nl: AsNl = False,
+    as_csv: AsCsv = False,
+    as_table: AsTable = False,
+) -> None:
+    """Where an entity is mentioned: cable, date, paragraph, its marking, the text as
+    written and a snippet — e.g. which SECRET paragraphs mention ISI."""
+    from cablescope.graph.stored import selection, with_snippets
+
+    fmt = output_format(as_json, as_nl, as_csv, as_table)
+    err = _stderr_console()
+    with open_archive(db, err) as store:
+        if not store.has_mentions():
+            raise _fail(f"no stored mentions in {db}: run `cablescope enrich --db {db}` first")
+        chosen = selection(store, entity)
+        if chosen is None:
+            raise _fail(f"no entity {entity!r} in the stored mentions or the cables naming it")
+        entity_id, selects = chosen
+        page = store.mentions(selects, marking=marking, limit=limit or None, offset=offset)
+    rows = with_snippets(page.rows)
+    if fmt == "table":
+        _mention_table(rows)
+    elif fmt == "json":
+        write_json(rows, sys.stdout)
+    elif fmt == "csv":
+        write_csv(rows, sys.stdout, [*MENTION_COLUMNS, "field", "entity", "start", "end"])
+    else:
+        write_nl(rows, sys.stdout)
+    where = f" in paragraphs marked {marking}" if marking else ""
+    err.print(f"{page.total:,} mentions of {entity_id}{where}; {len(rows):,} listed", markup=False)
+
+
+def _mention_table(rows: list[dict[str, Any]]) -> None:
+    table = Table(header_style="bold")
+    for column in ("cable", "date", "¶", "marking", "written", "snippet"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            Text(row["cable_id"]),
+            Text(row["date"] or ""),
+            "" if row["paragraph"] is None else str(row["paragraph"]),
+            Text(row["marking"] or ("" if row["field"] in ("text", "heading") else row["field"])),
+            Text(row["text"]),
+            Text(row["snippet"]),
+        )
+    _stdout_console(min_width=120).print(table)
+
+
+__all__ = ["entities_command", "entity_app", "mentions_command"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,7 @@ from cablescope.model import Cable
 if TYPE_CHECKING:
     from cablescope.search.query import Node
     from cablescope.search.results import SearchPage
+    from cablescope.store.mentions import MarkingFilter, MentionPage, MentionRow, Select
     from cablescope.store.records import VersionRows
 
 DEFAULT_DB = "cables.db"
@@ -146,6 +147,53 @@ class Store(ABC):
         """Append one correction (a JSON-able dict, see `corrections`) in its own transaction;
         `PermissionError` on a store opened read-only."""
         raise NotImplementedError(f"{type(self).__name__} does not store entity corrections")
+
+    # -- entity mentions (`cablescope enrich`; layout and filters in `store.mentions`) ------
+    def has_mentions(self) -> bool:
+        """Whether `cablescope enrich` ever stored mentions here (else readers extract on
+        the fly from a capped number of cables)."""
+        return False
+
+    def mention_progress(self) -> tuple[int, int]:
+        """(default versions whose mentions are stored, default versions in all)."""
+        raise NotImplementedError(f"{type(self).__name__} does not store mentions")
+
+    def pending_mentions(self, batch_size: int = 200) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(version id, full record) of each default version without stored mentions."""
+        raise NotImplementedError(f"{type(self).__name__} does not store mentions")
+
+    def write_mentions(self, rows: Mapping[int, Sequence[MentionRow]]) -> int:
+        """Replace the mentions of each version id (rows in `store.mentions.COLUMNS` order)
+        and mark it extracted, in one transaction; returns the mentions written."""
+        raise NotImplementedError(f"{type(self).__name__} does not store mentions")
+
+    def prune_mentions(self, *, everything: bool = False) -> int:
+        """Forget the mentions of versions no longer the default (every one with
+        `everything`, to extract again); returns the versions forgotten."""
+        raise NotImplementedError(f"{type(self).__name__} does not store mentions")
+
+    def mentions(
+        self,
+        entity: str | Select | Sequence[str | Select],
+        *,
+        marking: str | MarkingFilter | None = None,
+        limit: int | None = 50,
+        offset: int = 0,
+        count: bool = True,
+    ) -> MentionPage:
+        """The stored mentions of the entity ids (or `Select`s: ids with surface-text
+        filters) in default versions, by date; `marking` as `store.mentions.marking_filter`
+        reads it (``S``: every SECRET paragraph; ``S/NF``: that exact marking). Without
+        `count` the page's ``total`` is -1 (counting a big entity's rows costs most)."""
+        raise NotImplementedError(f"{type(self).__name__} does not store mentions")
+
+    def mention_counts(self, entity: str | Select | Sequence[str | Select]) -> dict[str, Any]:
+        """``{mentions, cables, markings: [{marking, level, mentions, paragraphs}]}``."""
+        raise NotImplementedError(f"{type(self).__name__} does not store mentions")
+
+    def mention_entities(self, ids: Sequence[str]) -> dict[str, int]:
+        """Stored mentions per entity id, for those of `ids` that have any."""
+        raise NotImplementedError(f"{type(self).__name__} does not store mentions")
 
     @abstractmethod
     def close(self) -> None:

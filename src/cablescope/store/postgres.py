@@ -494,6 +494,68 @@ class PostgresStore(Store):
         with contextlib.suppress(psycopg.Error):  # already lost: nothing to flush
             self.db.close()
 
+    # -- entity mentions: their own tables (`postgres_mentions`), made on first write -------
+    def has_mentions(self) -> bool:
+        from cablescope.store import postgres_mentions
+
+        return postgres_mentions.has_mentions(self.db)
+
+    def mention_progress(self) -> tuple[int, int]:
+        from cablescope.store import postgres_mentions
+
+        return postgres_mentions.progress(self.db)
+
+    def pending_mentions(self, batch_size: int = 200) -> Iterator[tuple[int, dict[str, Any]]]:
+        from cablescope.store import postgres_mentions
+
+        return postgres_mentions.pending(self.db, batch_size)
+
+    def write_mentions(self, rows: Any) -> int:
+        if self.read_only:
+            raise PermissionError(f"{self.url} is open read-only")
+        from cablescope.store import postgres_mentions
+
+        return postgres_mentions.write(self.db, rows)
+
+    def prune_mentions(self, *, everything: bool = False) -> int:
+        if self.read_only:
+            raise PermissionError(f"{self.url} is open read-only")
+        from cablescope.store import postgres_mentions
+
+        return postgres_mentions.prune(self.db, everything=everything)
+
+    def mentions(
+        self,
+        entity: Any,
+        *,
+        marking: Any = None,
+        limit: int | None = 50,
+        offset: int = 0,
+        count: bool = True,
+    ) -> Any:
+        from cablescope.store import postgres_mentions
+        from cablescope.store.mentions import as_selects, marking_filter
+
+        return postgres_mentions.mentions(
+            self.db,
+            as_selects(entity),
+            marking_filter(marking),
+            limit=limit,
+            offset=offset,
+            count=count,
+        )
+
+    def mention_counts(self, entity: Any) -> dict[str, Any]:
+        from cablescope.store import postgres_mentions
+        from cablescope.store.mentions import as_selects
+
+        return postgres_mentions.counts(self.db, as_selects(entity))
+
+    def mention_entities(self, ids: Sequence[str]) -> dict[str, int]:
+        from cablescope.store import postgres_mentions
+
+        return postgres_mentions.entity_sizes(self.db, ids)
+
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 

@@ -496,6 +496,68 @@ class SQLiteStore(Store):
         finally:
             self.db.close()
 
+    # -- entity mentions: their own tables (`sqlite_mentions`), made on first write ---------
+    def has_mentions(self) -> bool:
+        from cablescope.store import sqlite_mentions
+
+        return sqlite_mentions.has_mentions(self.db)
+
+    def mention_progress(self) -> tuple[int, int]:
+        from cablescope.store import sqlite_mentions
+
+        return sqlite_mentions.progress(self.db)
+
+    def pending_mentions(self, batch_size: int = 200) -> Iterator[tuple[int, dict[str, Any]]]:
+        from cablescope.store import sqlite_mentions
+
+        return sqlite_mentions.pending(self.db, batch_size)
+
+    def write_mentions(self, rows: Any) -> int:
+        if self.read_only:
+            raise PermissionError(f"{self.path} is open read-only")
+        from cablescope.store import sqlite_mentions
+
+        return sqlite_mentions.write(self.db, rows)
+
+    def prune_mentions(self, *, everything: bool = False) -> int:
+        if self.read_only:
+            raise PermissionError(f"{self.path} is open read-only")
+        from cablescope.store import sqlite_mentions
+
+        return sqlite_mentions.prune(self.db, everything=everything)
+
+    def mentions(
+        self,
+        entity: Any,
+        *,
+        marking: Any = None,
+        limit: int | None = 50,
+        offset: int = 0,
+        count: bool = True,
+    ) -> Any:
+        from cablescope.store import sqlite_mentions
+        from cablescope.store.mentions import as_selects, marking_filter
+
+        return sqlite_mentions.mentions(
+            self.db,
+            as_selects(entity),
+            marking_filter(marking),
+            limit=limit,
+            offset=offset,
+            count=count,
+        )
+
+    def mention_counts(self, entity: Any) -> dict[str, Any]:
+        from cablescope.store import sqlite_mentions
+        from cablescope.store.mentions import as_selects
+
+        return sqlite_mentions.counts(self.db, as_selects(entity))
+
+    def mention_entities(self, ids: Sequence[str]) -> dict[str, int]:
+        from cablescope.store import sqlite_mentions
+
+        return sqlite_mentions.entity_sizes(self.db, ids)
+
 
 def _upgrade(path: str) -> None:
     """Bring an older archive's schema up to date (a write open does it), or say why not."""

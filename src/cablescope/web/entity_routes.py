@@ -3,9 +3,11 @@ co-occurring entities, cables, paragraphs by marking) and the network view of a 
 
 Entities are extracted on the fly from a capped number of cables (`PAGE_CABLES` for an
 entity, `LIST_CABLES` for a list), and every page says so; results are remembered in the
-app's cache until the archive changes. The network view is drawn in the browser by
-``static/graph.js`` from ``/api/v1/graph/…``; without script the page lists the biggest
-nodes and edges instead.
+app's cache until the archive changes. When `cablescope enrich` has stored the archive's
+mentions, an entity's paragraphs by marking come from them instead: complete counts over
+every cable, the first `graph.stored.PAGE_PARAGRAPHS` of each marking listed. The network
+view is drawn in the browser by ``static/graph.js`` from ``/api/v1/graph/…``; without
+script the page lists the biggest nodes and edges instead.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ def entity_page(request: Request, key: str) -> Response:
         page_cables=PAGE_CABLES,
         corrections_enabled=correct_routes.enabled(),
         correct_href=entity_url(data["id"]).split("?")[0] + "/correct",
+        mentions_href="/api/v1/entities/" + quote(data["id"], safe=":") + "/mentions",
     )
 
 
