@@ -739,6 +739,58 @@ def evaluate(docs: list[GoldDoc], predict, errors: list | None = None) -> dict[s
     return tallies
 
 
+def error_classes(doc: GoldDoc, predicted: list[tuple[int, int, str]]) -> list[tuple]:
+    """Why each exact-match error happened: ``(class, type, predicted, gold, doc, context)``.
+
+    ``boundary``: a prediction overlaps a gold mention of its type with other ends;
+    ``type``: it overlaps a gold mention of another type only (``PER->ORG`` = said PER);
+    ``spurious``: it overlaps no scored gold mention (nor an unscored one: those cost
+    nothing); ``missed``: a gold mention that no prediction overlaps.
+    """
+    text = doc.text
+    gold = [(trimmed(text, m.start, m.end), m.type) for m in doc.mentions if m.named]
+    ignored = [m for m in doc.mentions if not m.named]
+    pred = [(trimmed(text, s, e), t) for s, e, t in predicted if t in TYPES]
+    gold_set, pred_set = set(gold), set(pred)
+
+    def context(s: int, e: int) -> str:
+        return " ".join(f"{text[max(0, s - 30) : s]}[{text[s:e]}]{text[e : e + 30]}".split())
+
+    out = []
+    for (s, e), t in pred:
+        if ((s, e), t) in gold_set:
+            continue
+        over = [(g, gt) for g, gt in gold if g[0] < e and s < g[1]]
+        same = [g for g, gt in over if gt == t]
+        if same:
+            g = same[0]
+            out.append(("boundary", t, text[s:e], text[g[0] : g[1]], doc.name, context(s, e)))
+        elif over:
+            (g0, g1), gt = over[0]
+            out.append(("type", f"{t}->{gt}", text[s:e], text[g0:g1], doc.name, context(s, e)))
+        elif not any(s < m.end and m.start < e for m in ignored):
+            out.append(("spurious", t, text[s:e], "", doc.name, context(s, e)))
+    for (s, e), t in gold:
+        if ((s, e), t) in pred_set or any(p[0] < e and s < p[1] for p, _ in pred):
+            continue
+        out.append(("missed", t, "", text[s:e], doc.name, context(s, e)))
+    return out
+
+
+def print_analysis(errors: list[tuple], top: int) -> None:
+    """Counts per error class and type, then the commonest cases of each."""
+    from collections import Counter
+
+    counts = Counter((e[0], e[1]) for e in errors)
+    print("error classes (exact match):")
+    for (cls, t), n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        print(f"  {cls:9} {t:8} {n:5}")
+    for cls, t in sorted(counts, key=lambda k: -counts[k]):
+        cases = Counter((e[2], e[3]) for e in errors if (e[0], e[1]) == (cls, t))
+        shown = ", ".join(f"{p or '-'!r}/{g or '-'!r}×{n}" for (p, g), n in cases.most_common(top))
+        print(f"{cls} {t}: {shown}")
+
+
 def report(tallies: dict[str, Tally]) -> dict[str, dict[str, float | int]]:
     out: dict[str, dict[str, float | int]] = {}
     for t, tally in tallies.items():
@@ -829,9 +881,14 @@ def train_crf(docs: list[GoldDoc], out: Path, c1: float = 0.2, c2: float = 0.01)
 
 
 def cross_validate(
-    docs: list[GoldDoc], k: int = 5, errors: list | None = None, **params
+    docs: list[GoldDoc],
+    k: int = 5,
+    errors: list | None = None,
+    classes: list | None = None,
+    **params,
 ) -> dict[str, Tally]:
-    """Rules + CRF, each fold's CRF trained on the other folds' documents only."""
+    """Rules + CRF, each fold's CRF trained on the other folds' documents only; `classes`
+    collects `error_classes` of every document."""
     import tempfile
 
     import pycrfsuite
@@ -850,7 +907,10 @@ def cross_validate(
             model.use(tagger)
             try:
                 for doc in test:
-                    score_doc(doc, predict_rules(doc), tallies, errors)
+                    predicted = predict_rules(doc)
+                    score_doc(doc, predicted, tallies, errors)
+                    if classes is not None:
+                        classes.extend(error_classes(doc, predicted))
             finally:
                 model.use(None)
     total = Tally()
@@ -941,6 +1001,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print JSON instead of tables")
     ap.add_argument("--errors", type=int, default=0, help="print the N commonest FP and FN")
     ap.add_argument(
+        "--analysis",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print exact-match error classes (boundary, type, spurious, missed) of the\n"
+        "rules+CRF run (rules alone with --no-model), with the N commonest of each",
+    )
+    ap.add_argument(
         "--train-model",
         type=Path,
         metavar="OUT",
@@ -991,13 +1059,22 @@ def main(argv: list[str] | None = None) -> int:
     from cablescope.enrich import model
 
     errors: list = []
+    classes: list = []
     model.ENABLED = False
     results = {"rules": report(evaluate(docs, predict_rules, errors))}
+    if args.analysis and args.no_model:
+        for doc in docs:
+            classes.extend(error_classes(doc, predict_rules(doc)))
     model.ENABLED = True
     if not args.no_model:
         try:
             results[f"rules+crf ({args.folds}-fold CV)"] = report(
-                cross_validate(docs, args.folds, errors if args.errors else None)
+                cross_validate(
+                    docs,
+                    args.folds,
+                    errors if args.errors else None,
+                    classes if args.analysis else None,
+                )
             )
         except ImportError:
             print("python-crfsuite is not installed: rules only", file=sys.stderr)
@@ -1008,6 +1085,8 @@ def main(argv: list[str] | None = None) -> int:
         for title, rows in results.items():
             print_table(title, rows)
             print()
+    if args.analysis:
+        print_analysis(classes, args.analysis)
     if args.errors:
         from collections import Counter
 

@@ -38,3 +38,14 @@ def test_rules_alone_when_disabled() -> None:
     if model.tagger() is not None:
         with_model = extract_text(text)
         assert {m.text for m in with_model if m.kind == "PERSON"} >= {"GHASHMI"}
+
+
+def test_acronym_shape_features_name_no_word() -> None:
+    state = FieldState("THE APRA AND NSP MET IN SECTION VII WITH ZARDARI")
+    feats = dict(zip(state.words, model.features(state), strict=True))
+    assert "acr" in feats["APRA"]  # in the reference acronym list
+    assert "novowel" in feats["NSP"] and "acr" not in feats["NSP"]
+    assert "roman" in feats["VII"]
+    assert not {"acr", "novowel", "roman"} & set(feats["ZARDARI"])
+    flat = " ".join(f for token in feats.values() for f in token)
+    assert "APRA" not in flat and "NSP" not in flat

@@ -52,3 +52,17 @@ def test_title_without_name_is_no_person() -> None:
 def test_honorific_is_no_role() -> None:
     (m,) = [m for m in extract_text("We met Mr. Copeland today.") if m.kind == "PERSON"]
     assert m.text == "Mr. Copeland" and m.role is None and m.key == ("COPELAND",)
+
+
+def test_premodifiers_join_the_title_phrase() -> None:
+    text = "FORMER PRIME MINISTER WHITLAM AND ACTING SECRETARY SMITH MET THEN AMBASSADOR RICE."
+    persons = [(m.text, m.key) for m in extract_text(text) if m.kind == "PERSON"]
+    assert ("FORMER PRIME MINISTER WHITLAM", ("WHITLAM",)) in persons
+    assert ("ACTING SECRETARY SMITH", ("SMITH",)) in persons
+    assert ("THEN AMBASSADOR RICE", ("RICE",)) in persons
+
+
+def test_a_date_ends_the_name_after_a_title() -> None:
+    persons = [m.text for m in extract_text("HE TELEPHONED CHAIRMAN DORSEY JUNE 2.")]
+    assert "CHAIRMAN DORSEY" in persons
+    assert not any("JUNE" in p for p in persons)

@@ -59,6 +59,8 @@ FIELD_RULES: tuple[tuple[str, Rule], ...] = (
     ("places", places.apply),
     ("governments", organizations.government_phrases),
     ("org_names", organizations.head_word_orgs),
+    ("caps_acronyms", organizations.caps_acronyms),
+    ("caps_bodies", organizations.caps_body_orgs),
     ("persons", persons.apply),
     ("signature", persons.signature),
     ("org_acronyms", organizations.acronyms),

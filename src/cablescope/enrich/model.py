@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from cablescope.data import acronyms, organization_tags
 from cablescope.enrich.lexicon import (
     MONTHS,
     NAME_PARTICLES,
@@ -94,6 +95,8 @@ def _token_features(state: FieldState, i: int, owner: list[str]) -> list[str]:
     feats.append(f"len={min(len(word), 8)}")
     if len(word) > 3 and code is None:
         feats.append(f"suf={key[-3:]}")
+    if word.isalpha():
+        feats.extend(_acronym_flags(key))
     feats.append(f"r={owner[i]}")
     if state.possessive[i]:
         feats.append("poss")
@@ -111,6 +114,27 @@ def _token_features(state: FieldState, i: int, owner: list[str]) -> list[str]:
 
 
 _VOWEL = frozenset("AEIOU")
+_ROMAN = frozenset("IVXL")
+
+
+@cache
+def _acronym_set() -> frozenset[str]:
+    return frozenset(a.upper() for a in acronyms()) | organization_tags()
+
+
+def _acronym_flags(key: str) -> list[str]:
+    """Is the word written as an acronym: in the reference acronym list or the
+    organisation TAGS, without a vowel ("CND", "NSP"), or a Roman numeral."""
+    out = []
+    if key in _acronym_set():
+        out.append("acr")
+    if len(key) > 1 and not any(c in _VOWEL or c == "Y" for c in key):
+        out.append("novowel")
+    if set(key) <= _ROMAN:
+        out.append("roman")
+    return out
+
+
 _PREPOSITIONS = frozenset({"IN", "AT", "FROM", "TO", "INTO", "NEAR"})
 #: The person rules' verbs of speech (without REPORTED) and auxiliaries after a name: the
 #: feature set the shipped model was trained with.

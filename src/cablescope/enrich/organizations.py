@@ -8,11 +8,28 @@ canonical name gets the origin post's country, so Ankara's "MFA" is Turkey's.
 
 from __future__ import annotations
 
+from functools import cache
+
+from cablescope.data import acronyms as acronym_list
 from cablescope.enrich.gazetteer import matches
-from cablescope.enrich.lexicon import ORG_HEADS, STOPWORDS, country_by_code, title_words
+from cablescope.enrich.lexicon import (
+    MONTHS,
+    ORG_HEADS,
+    STOPWORDS,
+    casing,
+    country_by_code,
+    title_words,
+)
+from cablescope.enrich.mentions import Mention
 from cablescope.enrich.state import FieldState
 
 _ORG = frozenset({"ORG"})
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 _OF = frozenset({"OF", "FOR", "AND", "ON"})
 
 
@@ -72,6 +89,88 @@ def head_word_orgs(state: FieldState) -> None:
             i = max(j, i + 1)
 
 
+#: Heads of a body's name that ALL CAPS telegrams use with plain words before them ("LEGAL
+#: COMMITTEE", "ARMED FORCES", "URBAN ENVIRONMENT GROUP"); the media and program heads
+#: of `ORG_HEADS` name things too often ("PRESS", "SERVICE", "FUND").
+BODY_HEADS = _wordset(
+    """COMMITTEE COMMISSION COUNCIL COURT TRIBUNAL FORCE FORCES ARMY NAVY GROUP OFFICE
+    MINISTRY DEPARTMENT DIRECTORATE BUREAU AGENCY AUTHORITY BOARD ASSEMBLY PARLIAMENT
+    CONGRESS SENATE SECRETARIAT PARTY LEAGUE FEDERATION CONFEDERATION
+    ASSOCIATION ORGANIZATION ORGANISATION INSTITUTE UNIVERSITY COLLEGE ACADEMY FOUNDATION
+    CORPORATION COMPANY BANK CHAMBER SOCIETY ALLIANCE COALITION JUNTA AIRLINES AIRWAYS
+    INDUSTRIES ENTERPRISES INC LTD CORP"""
+)
+#: Words that make a phrase a description, not a name: "SAME COMMITTEE", "TWO PARTIES".
+_DESCRIPTIVE = _wordset(
+    """SAME OTHER ANOTHER SUCH EACH EVERY ENTIRE WHOLE PREVIOUS NEXT LAST FIRST SECOND THIRD
+    ONE TWO THREE FOUR FIVE SEVERAL MANY MOST FEW NEW OLD ABOVE FOLLOWING CERTAIN VARIOUS
+    ANY SOME NO SAID RESPECTIVE RELEVANT APPROPRIATE CONCERNED SPECIAL PROPOSED AD HOC
+    LARGER SMALLER"""
+)
+
+
+def _plain(state: FieldState, k: int) -> bool:
+    """Token k may be a word of a body's name in ALL CAPS text."""
+    key = state.norms[k]
+    return (
+        not state.taken[k]
+        and state.words[k].isalpha()
+        and key not in STOPWORDS
+        and key not in MONTHS
+        and key not in _DESCRIPTIVE
+        and not key.endswith(("LY", "ING"))
+        and not _broken_word(state, k)
+    )
+
+
+def caps_body_orgs(state: FieldState) -> None:
+    """ALL CAPS text: one to three plain words before a body head ("LEGAL COMMITTEE"), and
+    "OF"/"ON"/"FOR" with at most two words after it ("COMMISSION ON HUMAN RIGHTS")."""
+    if not state.upper:
+        return
+    n = len(state)
+    norms = state.norms
+    for h in range(n):
+        if state.taken[h] or norms[h] not in BODY_HEADS:
+            continue
+        i = h
+        while i > 0 and _plain(state, i - 1) and _same_phrase(state, i - 1, i) and h - i < 4:
+            i -= 1
+        if h - i > 3:
+            continue  # a longer run of words is a sentence fragment, not a name
+        j = h + 1
+        if j + 1 < n and norms[j] in ("OF", "ON", "FOR") and _same_phrase(state, h, j):
+            k = j + 1
+            while k < n and k - j <= 2 and _plain(state, k) and _same_phrase(state, k - 1, k):
+                k += 1
+            if k > j + 1:
+                j = k
+        if not state.free(i, j):
+            continue
+        place = _place_before(state, i) if h > i else None
+        if place is not None:
+            state.mentions.remove(place)
+            for t in range(*place.tokens):
+                state.taken[t] = False
+            i = place.tokens[0]
+        if j - i >= 2:
+            state.add(i, j, "ORG", subtype="org", source="head")
+
+
+def _place_before(state: FieldState, i: int) -> Mention | None:
+    """The country, nationality or city mention that ends right before token i, if any:
+    "BRITISH HIGH COMMISSION", "WARSAW MEDICAL ACADEMY" are one name."""
+    if i == 0 or not _same_phrase(state, i - 1, i):
+        return None
+    for m in state.mentions:
+        if m.tokens[1] == i and m.kind == "PLACE" and m.subtype in _PLACE_MODIFIERS:
+            return m
+    return None
+
+
+_PLACE_MODIFIERS = frozenset({"country", "nationality", "city"})
+
+
 def _free_or_place(state: FieldState, i: int) -> bool:
     """Token i is free, or starts a place mention ("Bank of Lahore"), which is then freed."""
     if not state.taken[i]:
@@ -108,20 +207,73 @@ def acronyms(state: FieldState) -> None:
         state.add(i, i + 1, "ORG", subtype="acronym", source="acronym")
 
 
+#: Cable shorthand in the acronym list that names no organisation: staff, documents, post
+#: abbreviations and message handling (the list keeps every acronym cables write).
+_NOT_ORGS = _wordset(
+    """CODEL STAFFDEL USDEL UKDEL EMBOFF EMBOFFS CONOFF POLOFF ECONOFF DCM DOC DOCS MEMCON
+    REFTEL SEPTEL NIACT EXDIS LIMDIS NODIS NOFORN FYI ETA ETD COB MOU LOU FOB CIF GNP GDP
+    OK TV AM PM USG RPT BOP ODA CPI NPT MTN LDC LDCS"""
+)
+_ROMAN = frozenset("IVXLC")
+
+
+def caps_acronyms(state: FieldState) -> None:
+    """ALL CAPS text: a free word that the reference acronym list knows, or that mixed-case
+    cables mostly write in capitals, is an organisation ("APRA", "USLO", "IDF"); without
+    case, only such lists tell an acronym from a surname."""
+    if not state.upper:
+        return
+    known = _acronym_words()
+    table = casing()
+    for i, key in enumerate(state.norms):
+        if state.taken[i] or not state.named[i] or not (3 <= len(key) <= 6):
+            continue
+        word = state.words[i]
+        if not word.isalpha() or set(key) <= _ROMAN:
+            continue
+        if key in STOPWORDS or key in title_words() or key in _NOT_ORGS:
+            continue
+        if _broken_word(state, i):
+            continue
+        code = table.get(key)
+        listed = key in known and (code is None or code >= 10)
+        if listed or (code is not None and code >= 10 and len(key) <= 4):
+            state.add(i, i + 1, "ORG", subtype="acronym", source="acronym")
+
+
+def _broken_word(state: FieldState, i: int) -> bool:
+    """A piece of a word the telegram split at a line end ("SCRAPP- ING", "DIS- BURSE")."""
+    text = state.text
+    before = text[max(0, state.starts[i] - 3) : state.starts[i]]
+    after = text[state.ends[i] : state.ends[i] + 2]
+    return (before.rstrip(" ").endswith("-") and before.endswith(" ")) or after in ("- ", "-\n")
+
+
+@cache
+def _acronym_words() -> frozenset[str]:
+    return frozenset(a.upper() for a in acronym_list() if a.isalpha())
+
+
 def apply(state: FieldState) -> None:
     gazetteer_orgs(state)
 
 
 _GOVT = frozenset({"GOVERNMENT", "GOVT", "GOV"})
+#: Plural or collective nouns for those who speak for a state: "CHILEAN AUTHORITIES",
+#: "SOVIET OFFICIALS", "US REP" are the state acting (ACE's GPE as government), one phrase.
+_SPEAK_FOR = frozenset(
+    {"AUTHORITIES", "OFFICIALS", "REPRESENTATIVES", "REP", "REPS", "LEADERSHIP", "SIDE"}
+)
 
 
 def government_phrases(state: FieldState) -> None:
-    """ "the Chinese Government", "TURKISH GOVT": a country's government, not the country."""
+    """ "the Chinese Government", "TURKISH GOVT": a country's government, not the country;
+    so are its officials, authorities and representatives as one group ("US REP")."""
     by_end = {m.tokens[1]: m for m in state.mentions if m.kind == "PLACE"}
     for j, key in enumerate(state.norms):
         place = by_end.get(j)
         if (
-            key not in _GOVT
+            (key not in _GOVT and key not in _SPEAK_FOR)
             or place is None
             or state.taken[j]
             or place.subtype not in ("country", "nationality")

@@ -9,6 +9,7 @@ A title without a name after it ("the Secretary", "General Assembly") is left al
 from __future__ import annotations
 
 from cablescope.enrich.lexicon import (
+    MONTHS,
     NAME_PARTICLES,
     ORG_HEADS,
     STOPWORDS,
@@ -44,7 +45,7 @@ def _joined(state: FieldState, a: int, b: int) -> bool:
 
 def _name_token(state: FieldState, j: int, first: bool) -> bool:
     key = state.norms[j]
-    if state.taken[j] or key in STOPWORDS or key in ORG_HEADS:
+    if state.taken[j] or key in STOPWORDS or key in ORG_HEADS or key in MONTHS:
         return False
     if key in title_words() and len(key) > 3:
         return False
@@ -111,9 +112,31 @@ def apply(state: FieldState) -> None:
             continue
         written = state.text[state.starts[i] : state.ends[t_end - 1]]
         role = None if title in HONORIFICS else written
-        mention = state.add(i, end, "PERSON", role=role, source="title", name_start=t_end)
+        first = _premodified(state, i)
+        mention = state.add(first, end, "PERSON", role=role, source="title", name_start=t_end)
         remember(state, mention.key)
         i = end
+
+
+#: Words before a title that belong to the person's phrase ("FORMER PRIME MINISTER X",
+#: "ACTING SECRETARY Y", "THEN AMBASSADOR Z"): annotators mark the phrase whole.
+PREMODIFIERS = frozenset(
+    {"FORMER", "ACTING", "THEN", "LATE", "INCOMING", "OUTGOING", "INTERIM", "EX", "RETIRED"}
+)
+
+
+def _premodified(state: FieldState, i: int) -> int:
+    """Start of the phrase once the free premodifiers right before token i are added."""
+    while (
+        i > 0
+        and not state.taken[i - 1]
+        and state.norms[i - 1] in PREMODIFIERS
+        and (state.upper or state.words[i - 1][0].isupper())
+        and not (state.norms[i - 1] == "THEN" and state.sentence[i - 1])  # "Then A/S X met"
+        and _joined(state, i - 1, i)
+    ):
+        i -= 1
+    return i
 
 
 def _joined_title(state: FieldState, a: int, b: int) -> bool:
