@@ -1,6 +1,7 @@
 """Users through the API, on a copy of the seeds archive: bearer tokens (revoked: 401),
 writes by token only, notes/tags/collections that answer 404 to anyone but their owner,
-collections a sharee reads but cannot change, and a private server."""
+collections a sharee reads but cannot change, a private server; what the OpenAPI schema
+says of them, and that none of their answers may be cached."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 import shutil
 import warnings
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from argon2 import PasswordHasher
@@ -21,7 +23,9 @@ with warnings.catch_warnings():
 
 from cablescope.accounts import open_accounts
 from cablescope.api import create_app
-from cablescope.api.auth import AccountSettings
+from cablescope.api.account_routes import router as account_router
+from cablescope.api.app import API_PREFIX
+from cablescope.api.auth import AccountSettings, login_url, safe_next
 
 from .conftest import Archive
 
@@ -172,3 +176,120 @@ def test_a_private_server_needs_a_token(setup, who) -> None:
         assert client.get("/api/v1/search?q=plugh").status_code == 401
         answer = client.get(f"/api/v1/cables/{LONDON}", headers=who["carol"])
         assert answer.status_code == 200 and answer.json()["id"] == LONDON
+
+
+def _browser_session(api: TestClient, name: str) -> TestClient:
+    browser = TestClient(api.app)
+    page = browser.get("/login")
+    token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    form = {"login_token": token, "name": name, "password": f"{name}-password"}
+    browser.post("/login", data=form, headers={"origin": "http://testserver"})
+    return browser
+
+
+def test_who_is_asking_comes_before_what_is_asked(api, who) -> None:
+    """Anonymous (or by cookie, for a write): the 401, before the body or the parameters
+    are read — nobody learns whether a note exists or what the body should look like."""
+    garbage = b"\x00{not json"
+    json_type = {"content-type": "application/json"}
+    assert api.post("/api/v1/notes", content=garbage, headers=json_type).status_code == 401
+    assert api.patch("/api/v1/notes/x", content=garbage, headers=json_type).status_code == 401
+    assert api.get("/api/v1/collections/-5").status_code == 401
+    browser = _browser_session(api, "carol")  # no `with`: the app's lifespan is api's
+    assert browser.get("/api/v1/notes").status_code == 200
+    answer = browser.post("/api/v1/notes", content=garbage, headers=json_type)
+    assert answer.status_code == 401
+    # with a token, the same requests meet the checks that follow
+    carol = who["carol"] | json_type
+    assert api.post("/api/v1/notes", content=garbage, headers=carol).status_code in (400, 422)
+    assert api.get("/api/v1/collections/-5", headers=carol).status_code == 422
+
+
+def _example_path(path: str) -> str:
+    values = {"note_id": "1", "collection_id": "1", "cable_id": LONDON, "tag": "x", "name": "bob"}
+    for key, value in values.items():
+        path = path.replace("{" + key + "}", value)
+    assert "{" not in path, path
+    return API_PREFIX + path
+
+
+def test_no_answer_is_cached(api, who) -> None:
+    """Every account endpoint, whoever asks (nobody, a user, a bad token) and whatever the
+    answer: no-store. The archive's own answers stay cacheable (the same for everyone)."""
+    statuses = set()
+    for route in account_router.routes:
+        for method in route.methods:  # type: ignore[attr-defined]
+            path = _example_path(route.path)  # type: ignore[attr-defined]
+            for headers in (None, who["carol"], {"authorization": "Bearer cst_revoked"}):
+                answer = api.request(method, path, headers=headers, json={})
+                statuses.add(answer.status_code)
+                assert answer.headers.get("cache-control") == "no-store", (method, path)
+    assert {200, 401, 404, 422} <= statuses
+    assert api.get("/api/v1/me", headers=who["carol"]).headers["cache-control"] == "no-store"
+    for headers in (None, who["carol"]):
+        stats = api.get("/api/v1/stats", headers=headers)
+        assert stats.status_code == 200 and "cache-control" not in stats.headers
+
+
+def test_the_schema_documents_the_account_endpoints(api) -> None:
+    schema = api.get("/api/v1/openapi.json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["token"] == schemes["token"] | {"type": "http", "scheme": "bearer"}
+    assert (schemes["session"]["in"], schemes["session"]["name"]) == (
+        "cookie",
+        "cablescope_session",
+    )
+    operations = {
+        (method.upper(), path): spec
+        for path, methods in schema["paths"].items()
+        for method, spec in methods.items()
+        if spec.get("security")
+    }
+    expected = {
+        (method, API_PREFIX + route.path)  # type: ignore[attr-defined]
+        for route in account_router.routes
+        for method in route.methods  # type: ignore[attr-defined]
+    }
+    assert set(operations) == expected and len(expected) >= 19
+    for (method, path), spec in operations.items():
+        allowed = {name for requirement in spec["security"] for name in requirement}
+        assert allowed == ({"token", "session"} if method == "GET" else {"token"}), path
+        for status in ("401", *(["422"] if "{" in path or method in ("POST", "PATCH") else [])):
+            body = spec["responses"][status]["content"]["application/json"]["schema"]
+            assert body["$ref"].endswith("/ErrorBody"), (method, path, status)
+    changes = [spec for (m, p), spec in operations.items() if "/collections/{" in p and m != "GET"]
+    assert changes and all("403" in spec["responses"] for spec in changes)
+    assert "403" not in operations[("PATCH", "/api/v1/notes/{note_id}")]["responses"]
+    note = operations[("GET", "/api/v1/notes/{note_id}")]["responses"]["200"]
+    ref = note["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    fields = schema["components"]["schemas"][ref]["properties"]
+    assert set(fields) == {"id", "cable_id", "paragraph", "text", "created_at", "updated_at"}
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/cable/08LONDON3062", "/cable/08LONDON3062"),
+        ("/search?q=a%20b&sort=date", "/search?q=a%20b&sort=date"),
+        ("/", "/"),
+        (None, "/"),
+        ("", "/"),
+        ("cable/x", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/\t/evil.example", "/"),
+        ("/x\r\nSet-Cookie: a=b", "/"),
+    ],
+)
+def test_only_paths_of_this_site_are_a_way_back(target, expected) -> None:
+    assert safe_next(target) == expected
+    url = urlsplit(login_url(target))
+    assert url.path == "/login" and not url.netloc
+    assert parse_qs(url.query).get("next", ["/"]) == [expected]
+
+
+def test_the_login_page_leads_on_not_back_to_itself() -> None:
+    assert login_url("/login?next=%2Fcable%2F08LONDON3062") == "/login?next=%2Fcable%2F08LONDON3062"
+    assert login_url("/login?next=%2F%2Fevil.example") == "/login"
+    assert login_url("/login") == "/login"

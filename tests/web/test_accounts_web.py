@@ -1,7 +1,9 @@
 """Users in the web UI, over a real app and a copy of the web test archive: logging in
 (one message for every failure), notes on a cable and on a paragraph, tags, collections
 shared read-only, and the checks that keep anyone from reading or changing what is not
-theirs — CSRF tokens, same-origin POSTs, sessions that expire, a private server."""
+theirs — CSRF tokens, same-origin POSTs, sessions that expire, a private server — and
+that pages made for a signed-in user are never cached, and logging in leads back to the
+page the visitor was on."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import re
 import shutil
 import warnings
 from collections.abc import Iterator
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from argon2 import PasswordHasher
@@ -251,10 +254,76 @@ def test_a_private_server_admits_only_users(site) -> None:
         assert client.get(f"/cable/{CABLE}").status_code == 200
 
 
+# -- the header's "Log in" link ------------------------------------------------------------------
+def _login_link(client: TestClient, html, path: str) -> str:
+    page = html(client.get(path).text)
+    links = [a for a in page.find_all("a") if a.all_text == "Log in"]
+    assert len(links) == 1, path
+    return links[0].attrs["href"]
+
+
+def _next_of(href: str) -> str | None:
+    parts = urlsplit(href)
+    assert parts.path == "/login" and not parts.netloc
+    return parse_qs(parts.query).get("next", [None])[0]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"/cable/{CABLE}", "/search?q=pakistan+OR+%22nuclear%20weapons%22&sort=date", "/browse/tags"],
+)
+def test_the_log_in_link_leads_back_to_the_page(client, html, path) -> None:
+    href = _login_link(client, html, path)
+    assert _next_of(href) == path
+    form = html(client.get(href).text).find("form", class_="login-form")
+    assert form is not None
+    hidden = form.find("input", name="next")
+    assert hidden is not None and hidden.attrs["value"] == path
+    # the login page's own link keeps the way back instead of leading to itself
+    assert _next_of(_login_link(client, html, href)) == path
+    answer = _login(client, "alice", next=path)
+    assert answer.status_code == 303 and answer.headers["location"] == path
+    assert "Log in" not in [a.all_text for a in html(client.get(path).text).find_all("a")]
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "/\t/evil.example"]
+)
+def test_the_way_back_stays_on_this_site(client, html, target) -> None:
+    login = "/login?next=" + quote(target, safe="")
+    assert _next_of(_login_link(client, html, login)) is None  # home: no `next` at all
+    hidden = html(client.get(login).text).find("input", name="next")
+    assert hidden is not None and hidden.attrs["value"] == "/"
+    assert _login(client, "alice", next=target).headers["location"] == "/"
+
+
+def test_the_home_page_link_needs_no_way_back(client, html) -> None:
+    assert _login_link(client, html, "/") == "/login"
+
+
+# -- nothing made for a signed-in user is cached -------------------------------------------------
+def test_pages_with_a_session_are_not_cached(client, html) -> None:
+    pages = ["/", f"/cable/{CABLE}", "/search?q=pakistan", "/browse/tags", "/no-such-page"]
+    for path in pages:  # anonymous: the same for everyone, a cache may keep them
+        assert "no-store" not in client.get(path).headers.get("cache-control", ""), path
+    assert client.get("/login").headers.get("cache-control") == "no-store"  # its own token
+    _login(client, "carol")
+    _post(client, f"/cable/{CABLE}/notes", csrf=_csrf(client), text="a note only carol sees")
+    for path in [*pages, "/me/notes", "/me/collections", "/api/v1/search?q=pakistan"]:
+        answer = client.get(path)
+        assert answer.headers.get("cache-control") == "no-store", path
+    assert "a note only carol sees" in client.get(f"/cable/{CABLE}").text
+    css = html(client.get("/").text).find("link", rel="stylesheet")
+    assert css is not None
+    static = client.get(css.attrs["href"])  # the same for everyone: cacheable
+    assert static.status_code == 200 and "no-store" not in static.headers.get("cache-control", "")
+
+
 # -- a real browser ------------------------------------------------------------------------------
 def test_browser_login_and_paragraph_note(archive, chromium_launch, serve, tmp_path) -> None:
-    """Chromium logs in on a live server, notes paragraph 2 and sees the note after reload
-    (forms, cookies, CSP and the same-origin check as a browser meets them)."""
+    """Chromium logs in from a cable page on a live server, comes back to it, notes
+    paragraph 2 and sees the note after reload (forms, cookies, CSP and the same-origin
+    check as a browser meets them)."""
     from playwright.sync_api import sync_playwright
 
     db = tmp_path / "browser.db"
@@ -271,8 +340,7 @@ def test_browser_login_and_paragraph_note(archive, chromium_launch, serve, tmp_p
             page.fill("#login-name", "dora")
             page.fill("#login-password", "dora-password")
             page.click(".login-form button[type=submit]")
-            page.wait_for_url(f"{url}/")
-            page.goto(f"{url}/cable/{CABLE}")
+            page.wait_for_url(f"{url}/cable/{CABLE}")  # back where the link was clicked
             page.select_option("#note-paragraph", "2")
             page.fill("#note-text", text)
             page.click(".note-form button[type=submit]")

@@ -6,6 +6,10 @@ in a context variable, for the templates). A server started with ``anonymous=Fal
 nobody without an account: the API says 401, pages send the browser to ``/login``; only the
 login page and the static files stay open. Reading accounts costs nothing for a visitor who
 brings neither cookie nor token, and the account tables are made the first time one does.
+
+What is made for one signed-in person must not outlive the request in a cache (a shared
+computer's browser, a proxy): answers to a request with a session, and every answer of a
+`PrivateRoute`, go out with ``Cache-Control: no-store``.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ from __future__ import annotations
 import contextvars
 import json
 import threading
-from dataclasses import dataclass, field
-from urllib.parse import quote
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qs, quote, urlsplit
 
 import anyio.to_thread
 from argon2 import PasswordHasher
+from fastapi.routing import APIRoute
 from starlette.requests import HTTPConnection
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cablescope.accounts import AccountStore, Session, SessionPolicy, User, open_accounts
 from cablescope.accounts.store import Clock
@@ -29,7 +34,9 @@ LOGIN_COOKIE = "cablescope_login"
 #: Paths open to anyone even on a private server (prefixes).
 OPEN_PATHS = ("/login", "/static/", "/favicon")
 API_PREFIX = "/api/"
+STATIC_PREFIX = "/static/"
 SCOPE_KEY = "cablescope.viewer"
+NO_STORE = (b"cache-control", b"no-store")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +88,18 @@ class Viewer:
     session_id: str | None = None
     token: bool = False
     accounts: Accounts | None = None
+    #: The page asked for (path and query, as sent), where logging in should lead back to.
+    target: str = "/"
 
     @property
     def csrf(self) -> str:
         """The synchronizer token every form of this session carries ('' for none)."""
         return self.session.csrf if self.session is not None else ""
+
+    @property
+    def login_url(self) -> str:
+        """The login page, leading back to the page this viewer is on (the header's link)."""
+        return login_url(self.target)
 
 
 ANONYMOUS = Viewer()
@@ -97,6 +111,45 @@ _current: contextvars.ContextVar[Viewer] = contextvars.ContextVar(
 def current_viewer() -> Viewer:
     """The viewer of the request being answered (templates call it)."""
     return _current.get()
+
+
+def safe_next(target: str | None) -> str:
+    """`target` if it is a path of this site, else ``/``: never ``//host``, ``/\\host`` or
+    ``https://…`` (no open redirect), nor control characters a browser would drop."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(c) < 32 or ord(c) == 127 for c in target)
+    ):
+        return "/"
+    return target
+
+
+def login_url(target: str | None) -> str:
+    """The login page, leading on to `target` (a path of this site, else home). From the
+    login page itself, on to where that one leads: never back to the login form."""
+    path = safe_next(target)
+    parts = urlsplit(path)
+    if parts.path == "/login":
+        path = safe_next(parse_qs(parts.query).get("next", [""])[0])
+    return "/login" if path == "/" else "/login?next=" + quote(path, safe="")
+
+
+def request_target(scope: Scope) -> str:
+    """The path and query of a request as the client sent them (still percent-encoded)."""
+    raw = scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else quote(scope.get("path", "/"))
+    query = scope.get("query_string", b"").decode("latin-1")
+    return path + ("?" + query if query else "")
+
+
+class PrivateRoute(APIRoute):
+    """A route whose every answer is one user's own (errors included): `AuthMiddleware`
+    sends them all with ``Cache-Control: no-store`` (``APIRouter(route_class=…)``)."""
+
+    no_store = True
 
 
 def viewer_of(connection: HTTPConnection) -> Viewer:
@@ -151,17 +204,33 @@ class AuthMiddleware:
         if viewer.user is None and private and not path.startswith(OPEN_PATHS):
             await _turn_away(scope, send, is_api)
             return
+        if scope.get("method") in ("GET", "HEAD"):  # a form's target is no page to return to
+            viewer = replace(viewer, target=request_target(scope))
         scope[SCOPE_KEY] = viewer
+        session = viewer.session is not None and not path.startswith(STATIC_PREFIX)
+
+        async def send_private(message: Message) -> None:
+            if message["type"] == "http.response.start" and (
+                session or getattr(scope.get("route"), "no_store", False)
+            ):
+                headers = [(n, v) for n, v in message.get("headers", ()) if n != NO_STORE[0]]
+                message["headers"] = [*headers, NO_STORE]
+            await send(message)
+
         reset = _current.set(viewer)
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_private)
         finally:
             _current.reset(reset)
 
 
 def _json(message: str) -> tuple[bytes, list[tuple[bytes, bytes]]]:
     body = json.dumps({"error": message}).encode()
-    headers = [(b"content-type", b"application/json"), (b"www-authenticate", b"Bearer")]
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"www-authenticate", b"Bearer"),
+        NO_STORE,  # an answer about credentials, never for another request
+    ]
     return body, headers
 
 
@@ -169,11 +238,7 @@ async def _turn_away(scope: Scope, send: Send, is_api: bool) -> None:
     if is_api:
         await _send(send, 401, _json("this server needs an account: send a bearer token"))
         return
-    target = scope.get("path", "/")
-    query = scope.get("query_string", b"").decode("latin-1")
-    if query:
-        target += "?" + query
-    location = "/login?next=" + quote(target, safe="")
+    location = login_url(request_target(scope))
     await _send(send, 303, (b"", [(b"location", location.encode("latin-1"))]))
 
 
@@ -191,7 +256,11 @@ __all__ = [
     "AccountSettings",
     "Accounts",
     "AuthMiddleware",
+    "PrivateRoute",
     "Viewer",
     "current_viewer",
+    "login_url",
+    "request_target",
+    "safe_next",
     "viewer_of",
 ]

@@ -265,3 +265,45 @@ class StatsResponse(BaseModel):
     last_year: str | None
     by_year: list[Bucket]
     by_classification: list[FacetValue]
+
+
+# -- users' things (`cablescope.accounts`) --------------------------------------------------------
+
+
+class AccountResponse(BaseModel):
+    """The signed-in user."""
+
+    name: str
+    admin: bool
+    created_at: str | None = Field(description="ISO 8601, UTC.")
+
+
+class NoteResponse(BaseModel):
+    """A private note on a cable, or on one of its paragraphs."""
+
+    id: int
+    cable_id: str
+    paragraph: int | None = Field(description="The paragraph noted; null for the whole cable.")
+    text: str
+    created_at: str | None
+    updated_at: str | None
+
+
+class UserTagResponse(BaseModel):
+    """One of the user's own tags on a cable (not the cable's TAGS line)."""
+
+    cable_id: str
+    tag: str
+
+
+class CollectionResponse(BaseModel):
+    """A named set of cables, owned by one user and readable by those it is shared with."""
+
+    id: int
+    owner: str
+    name: str
+    description: str
+    created_at: str | None
+    mine: bool = Field(description="True when the caller owns it (and so may change it).")
+    items: list[str] = Field(description="Cable ids, in the order they were added.")
+    shared_with: list[str] = Field(description="Who may read it (the owner only sees this).")

@@ -4,8 +4,9 @@ notes, their collections and the collections shared with them.
 Every POST must come from this site's own page (`same_origin`) and carry the session's
 synchronizer token in a hidden ``csrf`` field; the login form, before any session, carries a
 token that must match its own cookie (double submit). A POST from a visitor who is not
-signed in is sent to the login page. What is not the user's answers 404, like what does not
-exist, so nobody learns what others keep.
+signed in is sent to the login page, and back to where they were once logged in (a path of
+this site only: `safe_next`). What is not the user's answers 404, like what does not exist,
+so nobody learns what others keep; nothing answered here may be cached (`PrivateRoute`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -22,13 +23,23 @@ from starlette.responses import RedirectResponse, Response
 
 from cablescope.accounts import AccountStore, User
 from cablescope.accounts import export as exporting
-from cablescope.api.auth import LOGIN_COOKIE, SESSION_COOKIE, current_viewer, viewer_of
+from cablescope.api.auth import (
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    PrivateRoute,
+    current_viewer,
+    login_url,
+    request_target,
+    safe_next,
+    viewer_of,
+)
 from cablescope.store import Store
 from cablescope.web.correct_routes import same_origin
 from cablescope.web.links import cable_url
 from cablescope.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+#: Every answer here is one visitor's (their things, their login form): none is cached.
+router = APIRouter(include_in_schema=False, route_class=PrivateRoute)
 
 MAX_FORM_BYTES = 100_000
 LOGIN_FAILED = "Wrong user name or password."
@@ -60,15 +71,7 @@ def _not_found() -> Response:
 
 
 def _to_login(request: Request) -> Response:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path of this site: never ``//host`` or ``https://…`` (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
+    return RedirectResponse(login_url(request_target(request.scope)), status_code=303)
 
 
 def _secure(request: Request) -> bool:
@@ -146,7 +149,7 @@ def account_panel(cable_id: str, paragraphs: list[Any] | None = None) -> dict[st
 # -- logging in and out ----------------------------------------------------------------------------
 def _login_page(request: Request, status: int = 200, error: str | None = None) -> Response:
     token = secrets.token_urlsafe(24)
-    next_path = _safe_next(request.query_params.get("next"))
+    next_path = safe_next(request.query_params.get("next"))
     response = render("login.html", status, login_token=token, next=next_path, error=error)
     response.set_cookie(
         LOGIN_COOKIE, token, httponly=True, samesite="strict", path="/login",
@@ -182,7 +185,7 @@ async def login(request: Request) -> Response:
     if old:
         await run_in_threadpool(store.end_session, old)
     session_id, _ = await run_in_threadpool(store.start_session, user)
-    response = RedirectResponse(_safe_next(form.get("next")), status_code=303)
+    response = RedirectResponse(safe_next(form.get("next")), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, session_id, httponly=True, samesite="lax", path="/",
         secure=_secure(request), max_age=int(store.policy.lifetime),
