@@ -100,3 +100,48 @@ def _snippet_word_by_word(text: str, wanted: list[Pattern]) -> str | None:
 def test_compiled_snippets_agree_with_word_by_word(text: str, query: str) -> None:
     wanted = patterns(parse_query(query))
     assert snippet(text, wanted) == _snippet_word_by_word(text, wanted)
+
+
+_WORDS = ["iran", "Iran's", "terrorism", "prime", "Minister", "in", "tan", "rain", "a_b", "e"]
+_FILLER = ["x", "sécurité", "İstanbul", "ﬁle", "ΟΔΟΣ", "’s", "talks", "1973"]
+_SEPARATORS = [" ", " ", " ", "-", ", ", ".\n", "_", "  "]
+
+
+def _joined(pairs: list[tuple[str, str]]) -> str:
+    return "".join(word + gap for word, gap in pairs)
+
+
+@given(
+    st.builds(
+        str.__add__,
+        st.lists(st.tuples(st.sampled_from(_FILLER), st.sampled_from(_SEPARATORS)), max_size=80)
+        .map(_joined),
+        st.lists(st.tuples(st.sampled_from(_WORDS + _FILLER * 3), st.sampled_from(_SEPARATORS)))
+        .map(_joined),
+    ),
+    st.sampled_from(["iran", "terror*", '"prime minister"', "tan* AND rain", '"a_b" OR e', "in"]),
+    st.integers(1, 60),
+    st.integers(1, 120),
+)
+def test_a_window_of_the_text_gives_the_same_snippet(
+    text: str, query: str, before: int, after: int
+) -> None:
+    """However small the window read around the first match, the snippet is the one over
+    all of the text's words."""
+    from cablescope.search import snippets
+
+    wanted = patterns(parse_query(query))
+    saved = snippets.WINDOW_BEFORE, snippets.WINDOW_AFTER
+    snippets.WINDOW_BEFORE, snippets.WINDOW_AFTER = before, after
+    try:
+        assert snippet(text, wanted) == _snippet_word_by_word(text, wanted)
+    finally:
+        snippets.WINDOW_BEFORE, snippets.WINDOW_AFTER = saved
+
+
+@given(st.text(st.sampled_from(list("aAiIrRnN ¶’“”Σσςéİ.\n")), max_size=60))
+def test_the_quick_fold_is_the_character_fold(text: str) -> None:
+    from cablescope.search.snippets import _FOLD, _UNSAFE, _folded
+
+    slow = text.translate(_FOLD)
+    assert _folded(text) == (None if _UNSAFE in slow else slow)

@@ -62,6 +62,16 @@ def test_an_older_archive_is_upgraded_on_first_open(seeds_dir: Path, tmp_path: P
         con.execute("DROP INDEX current_cover")
         con.execute("DROP TABLE party_fts")
         con.execute("DELETE FROM meta WHERE key = 'party_fts'")
+        con.execute("DROP TABLE subject_fts")  # before version 4
+        con.execute("DELETE FROM meta WHERE key = 'subject_fts'")
         con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with open_store(db, read_only=True) as store:
         assert [hit.id for hit in store.search(parse_query("from:London")).hits] == ["08LONDON3062"]
+    with sqlite3.connect(db) as con:
+        subjects = con.execute(
+            "SELECT rowid FROM subject_fts WHERE subject_fts MATCH 'lashkar' ORDER BY rowid"
+        ).fetchall()
+        expected = con.execute(
+            "SELECT id FROM versions WHERE lower(subject) LIKE '%lashkar%' ORDER BY id"
+        ).fetchall()
+    assert subjects == expected and len(expected) >= 1

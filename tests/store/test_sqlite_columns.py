@@ -11,7 +11,7 @@ import pytest
 import cablescope
 from cablescope.demo.generator import write_corpus
 from cablescope.search.query import parse_query
-from cablescope.store import open_store
+from cablescope.store import open_store, sqlite_search
 from cablescope.store.sqlite import SQLiteStore
 from cablescope.store.sqlite_columns import LOADED
 from cablescope.store.sqlite_facets import FACET_FIELDS
@@ -25,6 +25,8 @@ QUERIES = [
     "date:2008..2009",
     "from:London OR to:Islamabad",
     "para:S",
+    "para:C budget",
+    "(para:S OR tag:PREL) NOT para:U",
     "NOT tag:PREL",
     "no-such-word-anywhere",
 ]
@@ -92,6 +94,11 @@ def test_a_write_makes_loaded_columns_stale(archive: Path, tmp_path: Path, seeds
 
 
 SEARCHES = [
+    "minister",
+    "security OR iran",
+    '"prime minister"',
+    "secur*",
+    "minister NOT security",
     "tag:PREL",
     "tag:prel",
     "tag:PR*",
@@ -109,12 +116,32 @@ SEARCHES = [
     "(minister OR security) AND date:2008",
     "minister NOT tag:PREL",
     "signer:A*",
+    "para:S",
+    "para:s//nf",
+    "para:C*",
+    "para:U minister",
+    "para:C budget OR water",
+    "(para:S OR tag:PREL) date:2008",
+    "para:C* NOT tag:PREL",
 ]
 
 
-@pytest.mark.parametrize("sort", ["relevance", "date", "-date"])
+#: (RANK_ALL_LIMIT, RANK_SUBJECT_LIMIT, RANK_PARAGRAPH_LIMIT): as shipped; broad queries
+#: tiered, subject tier by bm25; tiered, subject tier newest first, para: by date.
+RANKINGS = [None, (3, 10_000, 10_000), (3, 2, 2)]
+
+
+@pytest.mark.parametrize(
+    ("sort", "ranking"), [("date", None), ("-date", None)] + [("relevance", r) for r in RANKINGS]
+)
 @pytest.mark.parametrize("query", SEARCHES)
-def test_searches_over_columns_find_what_sql_finds(archive: Path, query: str, sort: str) -> None:
+def test_searches_over_columns_find_what_sql_finds(
+    archive: Path, query: str, sort: str, ranking: tuple[int, int] | None, monkeypatch
+) -> None:
+    if ranking is not None:
+        monkeypatch.setattr(sqlite_search, "RANK_ALL_LIMIT", ranking[0])
+        monkeypatch.setattr(sqlite_search, "RANK_SUBJECT_LIMIT", ranking[1])
+        monkeypatch.setattr(sqlite_search, "RANK_PARAGRAPH_LIMIT", ranking[2])
     tree = parse_query(query)
     pages = []
     for warm in (False, True):
@@ -133,3 +160,29 @@ def test_searches_over_columns_find_what_sql_finds(archive: Path, query: str, so
     for expected, got in zip(in_sql, in_columns, strict=True):
         assert got.total == expected.total
         assert [h.to_dict() for h in got.hits] == [h.to_dict() for h in expected.hits]
+
+
+@pytest.mark.parametrize("warm", [False, True])
+@pytest.mark.parametrize("subject_limit", [10_000, 2])
+def test_a_broad_query_ranks_subject_matches_first(
+    archive: Path, warm: bool, subject_limit: int, monkeypatch
+) -> None:
+    """Tiered relevance: every hit whose subject has the word comes before every other, and
+    paging through the tiers neither repeats nor skips a cable."""
+    monkeypatch.setattr(sqlite_search, "RANK_ALL_LIMIT", 3)
+    monkeypatch.setattr(sqlite_search, "RANK_SUBJECT_LIMIT", subject_limit)
+    tree = parse_query("budget OR water")
+    with open_store(archive, read_only=True) as store:
+        LOADED.forget()
+        if warm:
+            store.warm()
+        whole = store.search(tree, limit=10_000, sort="relevance")
+        pages = [store.search(tree, limit=7, offset=at, sort="relevance") for at in range(0, 80, 7)]
+    ids = [hit.id for hit in whole.hits]
+    assert len(ids) == whole.total == len(set(ids)) > 20
+    in_subject = [
+        bool({"budget", "water"} & set((hit.subject or "").lower().split())) for hit in whole.hits
+    ]
+    assert any(in_subject) and not all(in_subject)
+    assert in_subject == sorted(in_subject, reverse=True)  # True (subject) first
+    assert [hit.id for page in pages for hit in page.hits] == ids[:84]

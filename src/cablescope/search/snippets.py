@@ -96,6 +96,8 @@ def score(text: str, wanted: Sequence[Pattern]) -> tuple[int, int]:
     folded = _folded(text)
     if folded is None:
         found = [index for _a, _s, index in _spans(text, wanted)[1]]
+    elif not any(pattern.words[0] in folded for pattern in wanted):
+        return 0, 0  # every match starts with a pattern's first word: none is here
     else:
         found = [m.lastindex for m in _expression(tuple(wanted)).finditer(folded)]
     return len(set(found)), len(found)
@@ -117,9 +119,27 @@ _UNSAFE = "\uffff"
 _FOLD = _FoldTable()
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _lowers_alike(char: str) -> bool:
+    """Whether folding `char` is just lower-casing it, to one character."""
+    if char == "\u03a3":  # capital sigma lower-cases by its place in the word
+        return False
+    lowered = char.lower()
+    return len(lowered) == 1 and _FOLD[ord(char)] == lowered
+
+
 def _folded(text: str) -> str | None:
-    """`text` folded character by character, offsets unchanged; None where that is not so."""
+    """`text` folded character by character, offsets unchanged; None where that is not so.
+
+    Cables are ASCII but for a few signs (``¶``, curly quotes) that fold to themselves:
+    when every non-ASCII character in the text only lower-cases, `str.lower` is the fold,
+    many times faster than translating character by character."""
     if text.isascii():
+        return text.lower()
+    if all(_lowers_alike(char) for char in set(_NON_ASCII.findall(text))):
         return text.lower()
     folded = text.translate(_FOLD)
     return None if _UNSAFE in folded else folded
@@ -154,21 +174,57 @@ def snippet(text: str, wanted: Sequence[Pattern], words: int = SNIPPET_WORDS) ->
         marked = {at + k for at, size, _i in found for k in range(size)}
         first = found[0][0] if found else None
     else:
-        spans = [m.span() for m in _expression(tuple(wanted)).finditer(folded)]
-        if not spans:
+        expression = _expression(tuple(wanted))
+        found = expression.search(folded)
+        if found is None:
             return None
-        tokens = list(_WORD.finditer(text))
-        starts = [token.start() for token in tokens]
-        marked = set()
-        for begin, finish in spans:
-            at = bisect.bisect_left(starts, begin)
-            while at < len(starts) and starts[at] < finish:
-                marked.add(at)
-                at += 1
-        first = bisect.bisect_left(starts, spans[0][0])
+        return _render_window(text, folded, expression, found.start(), words)
     if first is None:
         return None
     return _render(text, tokens, marked, first, words)
+
+
+#: Characters read before and after the first match to find a snippet's words; doubled
+#: until the words are all inside (a long paragraph is not cut into words end to end).
+WINDOW_BEFORE, WINDOW_AFTER = 400, 1600
+
+
+def _render_window(
+    text: str, folded: str, expression: re.Pattern[str], begin: int, words: int
+) -> str:
+    """`_render` over only the words near the first match (at `begin`): the same snippet as
+    over all the text's words, once the window holds `words` words on each side of that
+    match (or reaches the text's end on that side). Matches are looked for from the first
+    one to the window's end only, as a scan of the whole text would find them."""
+    before, after = WINDOW_BEFORE, WINDOW_AFTER
+    while True:
+        low, high = max(0, begin - before), min(len(text), begin + after)
+        tokens = list(_WORD.finditer(text, low, high))
+        if tokens and low > 0 and tokens[0].start() == low and _is_word(text[low - 1]):
+            tokens.pop(0)  # cut by the window: not a whole word
+        if tokens and high < len(text) and tokens[-1].end() == high and _is_word(text[high]):
+            tokens.pop()
+        starts = [token.start() for token in tokens]
+        first = bisect.bisect_left(starts, begin)
+        enough_before = low == 0 or first >= words
+        enough_after = high == len(text) or len(tokens) - first >= words
+        if enough_before and enough_after:
+            break
+        before, after = before * 2, after * 2
+    marked: set[int] = set()
+    for match in expression.finditer(folded, begin):
+        start, finish = match.span()
+        if start >= high:
+            break
+        at = bisect.bisect_left(starts, start)
+        while at < len(starts) and starts[at] < finish:
+            marked.add(at)
+            at += 1
+    return _render(text, tokens, marked, first, words)
+
+
+def _is_word(char: str) -> bool:
+    return _WORD.match(char) is not None
 
 
 def _render(

@@ -190,6 +190,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS paragraph_fts USING fts5 (
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- The subjects alone, as words: relevance for a broad query puts the cables whose subject has
+-- the query first (`sqlite_search._Tiers`), and this index finds them without reading the
+-- long body position lists of `cable_fts`. Contentless (subjects live in versions); filled
+-- by `SUBJECT_ROWS` at ingest, and for an older archive on first open.
+CREATE VIRTUAL TABLE IF NOT EXISTS subject_fts USING fts5 (
+    subject,
+    content = '',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
 -- Who sent a cable and to whom, as words: ``from:London`` and ``to:Islamabad`` are index
 -- lookups instead of a LIKE over every recipient. Contentless (the words live in versions and
 -- recipients); filled by `PARTY_ROWS` at ingest, and for an older archive on first open.
@@ -242,4 +252,9 @@ SELECT v.id, coalesce(v.origin, '') || ' ; ' || coalesce(v.sender, ''),
 FROM versions v WHERE v.id >= ?
 """
 
-__all__ = ["PARTY_ROWS", "SCHEMA"]
+SUBJECT_ROWS = """
+INSERT INTO subject_fts (rowid, subject)
+SELECT id, subject FROM versions WHERE id >= ? AND subject IS NOT NULL
+"""
+
+__all__ = ["PARTY_ROWS", "SCHEMA", "SUBJECT_ROWS"]

@@ -26,7 +26,7 @@ from cablescope.store.records import (
     VersionRows,
     restore_record,
 )
-from cablescope.store.schema import PARTY_ROWS, SCHEMA
+from cablescope.store.schema import PARTY_ROWS, SCHEMA, SUBJECT_ROWS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 #: 2: covering and case-blind indexes, `party_fts`. 3: `table_rows`. An older archive is
 #: upgraded in place (new indexes built, rows counted) the first time any Cablescope command
 #: opens it, even to read.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 #: Bulk-load friendly and still crash-safe: WAL with synchronous=NORMAL loses at most the
 #: last commits on power loss, never consistency, and nothing at all on a killed process.
@@ -162,9 +162,11 @@ class SQLiteStore(Store):
             self.db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
             )
-            if self.db.execute("SELECT 1 FROM meta WHERE key = 'party_fts'").fetchone() is None:
-                self.db.execute(PARTY_ROWS, (0,))  # an archive from before the index existed
-                self.db.execute("INSERT INTO meta VALUES ('party_fts', 'built')")
+            for index, rows in (("party_fts", PARTY_ROWS), ("subject_fts", SUBJECT_ROWS)):
+                if self.db.execute("SELECT 1 FROM meta WHERE key = ?", (index,)).fetchone():
+                    continue
+                self.db.execute(rows, (0,))  # an archive from before the index existed
+                self.db.execute("INSERT INTO meta VALUES (?, 'built')", (index,))
             if self.db.execute("SELECT 1 FROM meta WHERE key = 'table_rows'").fetchone() is None:
                 for table in COUNTED_TABLES:  # counted once; every write keeps them since
                     self.db.execute(
@@ -267,6 +269,7 @@ class SQLiteStore(Store):
             (first_version,),
         )
         db.execute(PARTY_ROWS, (first_version,))
+        db.execute(SUBJECT_ROWS, (first_version,))
         db.execute(
             "INSERT INTO paragraph_fts (rowid, text, cable_id, number, marking) "
             "SELECT id, text, cable_id, number, marking FROM paragraphs WHERE id >= ?",

@@ -45,16 +45,52 @@ class Column:
     codes: np.ndarray
     values: list[str]
     owners: np.ndarray | None = None
+    #: For a multi-valued facet (entries sorted by owner): version id v's entries are
+    #: ``offsets[v]:offsets[v + 1]``, so a narrow query reads only its own.
+    offsets: np.ndarray | None = None
+    #: The inverse, for a filter (``tag:PTER``): entries ordered by value, value c's being
+    #: ``by_value[value_offsets[c]:value_offsets[c + 1]]``.
+    by_value: np.ndarray | None = None
+    value_offsets: np.ndarray | None = None
 
-    def counts(self, chosen: np.ndarray, selected: np.ndarray) -> list[tuple[str, int]]:
+    def owners_of(self, wanted: np.ndarray) -> np.ndarray:
+        """The versions holding any of the value codes `wanted` (a multi-valued facet)."""
+        assert self.owners is not None
+        if self.by_value is None or self.value_offsets is None:
+            return self.owners[np.isin(self.codes, wanted)]
+        first = self.value_offsets[wanted]
+        sizes = self.value_offsets[wanted + 1] - first
+        starts = np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
+        return self.owners[self.by_value[starts + np.arange(len(starts), dtype=np.int64)]]
+
+    def counts(
+        self, chosen: np.ndarray, selected: np.ndarray, limit: int | None = None
+    ) -> list[tuple[str, int]]:
         """(value, cables) among the versions `chosen` (ids; `selected` is the same as a mask
-        over version ids), commonest first, ties by value."""
-        mine = chosen if self.owners is None else selected[self.owners]
-        codes = self.codes[mine]
+        over version ids), commonest first, ties by value; the first `limit` (None: all)."""
+        codes = self.codes[self._entries(chosen, selected)]
         tally = np.bincount(codes, minlength=len(self.values) + 1)[: len(self.values)]
         found = np.flatnonzero(tally)
+        if limit is not None and len(found) > limit:
+            # Only values counted at least as often as the limit-th commonest can make it
+            # (ties at that count still sorted by value below).
+            floor = np.partition(tally[found], len(found) - max(1, limit))[-max(1, limit)]
+            found = found[tally[found] >= floor]
         pairs = [(self.values[code], int(tally[code])) for code in found.tolist()]
-        return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+        ordered = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+        return ordered if limit is None else ordered[: max(0, limit)]
+
+    def _entries(self, chosen: np.ndarray, selected: np.ndarray) -> np.ndarray:
+        """Where the chosen versions' codes are: for a few versions, their ranges of entries
+        (`offsets`); for many, a mask over all entries (one pass, no index arithmetic)."""
+        if self.owners is None:
+            return chosen
+        if self.offsets is None or len(chosen) * 4 > len(selected):
+            return selected[self.owners]
+        first = self.offsets[chosen]
+        sizes = self.offsets[chosen + 1] - first
+        starts = np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
+        return starts + np.arange(len(starts), dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +110,11 @@ class FacetColumns:
     #: Current version ids newest first and oldest first (undated last, ties by cable id).
     newest_first: np.ndarray
     oldest_first: np.ndarray
+    #: Per version id: its place in `newest_first` (size: not current), a sort key.
+    newest_rank: np.ndarray
+    #: Per paragraph id: its version (-1: none) and its marking as stored (``para:``).
+    paragraph_version: np.ndarray
+    paragraph_marking: Column
 
     def counts(
         self, names: Iterable[str], ids: list[int] | np.ndarray, limit: int | None
@@ -83,10 +124,10 @@ class FacetColumns:
         chosen = chosen[(chosen >= 0) & (chosen < self.size)]
         selected = np.zeros(self.size, dtype=bool)
         selected[chosen] = True
+        chosen = np.flatnonzero(selected)  # each once, in order
         result = {}
         for name in names:
-            pairs = self.columns[name].counts(chosen, selected)
-            result[name] = pairs if limit is None else pairs[: max(0, limit)]
+            result[name] = self.columns[name].counts(chosen, selected, limit)
         return result
 
 
@@ -129,11 +170,12 @@ def load(db: sqlite3.Connection) -> FacetColumns:
             for ids, values in _chunks(db.execute(sql)):
                 owners.append(_ints(ids))
                 encoder.add(values)
-            columns[name] = encoder.multi(_joined(owners))
+            columns[name] = encoder.multi(_joined(owners), size)
         orders = [
             _joined([_ints(ids) for (ids,) in _chunks(db.execute(_IN_ORDER.format(way)))])
             for way in ("DESC", "ASC")
         ]
+        paragraph_version, paragraph_marking = _paragraphs(db)
     finally:
         db.execute("COMMIT")
     return FacetColumns(
@@ -146,7 +188,33 @@ def load(db: sqlite3.Connection) -> FacetColumns:
         class_rank=class_rank,
         newest_first=orders[0],
         oldest_first=orders[1],
+        newest_rank=_places(orders[0], size),
+        paragraph_version=paragraph_version,
+        paragraph_marking=paragraph_marking,
     )
+
+
+def _paragraphs(db: sqlite3.Connection) -> tuple[np.ndarray, Column]:
+    """Every paragraph's version and marking, by paragraph id (all versions' paragraphs:
+    the version mask keeps the current ones)."""
+    size = int(db.execute("SELECT coalesce(max(id), 0) FROM paragraphs").fetchone()[0]) + 1
+    encoder, ids, versions = _Codes(), [], []
+    for pids, vids, markings in _chunks(
+        db.execute("SELECT id, version_id, marking FROM paragraphs")
+    ):
+        ids.append(_ints(pids))
+        versions.append(_ints(vids))
+        encoder.add(markings)
+    who = _joined(ids)
+    version = np.full(size, -1, dtype=np.int64)
+    version[who] = _joined(versions)
+    return version, encoder.single(size, who)
+
+
+def _places(order: np.ndarray, size: int) -> np.ndarray:
+    places = np.full(size, size, dtype=np.int64)
+    places[order] = np.arange(len(order), dtype=np.int64)
+    return places
 
 
 #: Current version ids in date order as the SQL search sorts them (undated last, then id).
@@ -212,13 +280,25 @@ class _Codes:
         column[owners] = rank_of[codes]
         return column, [distinct[i] for i in order]
 
-    def multi(self, owners: np.ndarray) -> Column:
+    def multi(self, owners: np.ndarray, size: int) -> Column:
         codes, distinct = self._all()
         width = len(distinct) + 1
         keep = codes < len(distinct)
         # One entry per distinct (version, value): a cable naming a recipient twice counts once.
-        pairs = np.unique(owners[keep] * width + codes[keep])
-        return Column((pairs % width).astype(np.int32), distinct, owners=pairs // width)
+        pairs = np.unique(owners[keep] * width + codes[keep])  # sorted: by owner, then value
+        whose = pairs // width
+        values = (pairs % width).astype(np.int32)
+        by_value = np.argsort(values, kind="stable")
+        return Column(
+            values,
+            distinct,
+            owners=whose,
+            offsets=np.searchsorted(whose, np.arange(size + 1, dtype=np.int64)),
+            by_value=by_value,
+            value_offsets=np.searchsorted(
+                values[by_value], np.arange(len(distinct) + 1, dtype=np.int32)
+            ),
+        )
 
 
 class _Loaded:

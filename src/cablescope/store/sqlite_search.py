@@ -29,7 +29,7 @@ from cablescope.search.query import (
     Term,
 )
 from cablescope.search.results import SORTS, SearchHit, SearchPage
-from cablescope.search.snippets import SNIPPET_WORDS, best, patterns, snippet
+from cablescope.search.snippets import SNIPPET_WORDS, Pattern, best, patterns, snippet
 
 if TYPE_CHECKING:
     from cablescope.store.sqlite_columns import FacetColumns
@@ -39,9 +39,16 @@ Sql = tuple[str, list[Any]]
 _BM25 = "bm25(cable_fts, 4.0, 1.0)"
 #: The narrow covering index on current versions (see the schema), for joins over many hits.
 COVER = "INDEXED BY current_cover"
-#: Above this many hits, relevance ranks only the cables whose subject matches (by bm25),
-#: then the others newest first: bm25 over every hit of a broad query would take seconds.
-RANK_ALL_LIMIT = 5000
+#: Above this many hits, relevance ranks the cables whose subject matches first, then the
+#: others newest first (`_Tiers`): bm25 costs microseconds a hit, over every hit of a broad
+#: query tens of milliseconds to seconds.
+RANK_ALL_LIMIT = 1000
+#: Words in at most this many paragraphs: a query with para: filters is ranked by its
+#: paragraphs' bm25; in more, its hits are ordered newest first.
+RANK_PARAGRAPH_LIMIT = 3000
+#: Cables whose subject has the query ranked by bm25 (of the subject) at most; when more
+#: subjects in the archive have it, those cables are ordered newest first.
+RANK_SUBJECT_LIMIT = 1000
 _OLDER_IDS = "SELECT id FROM versions INDEXED BY older_versions WHERE NOT is_current"
 _ORDER = {
     "relevance": "h.score IS NULL, h.score, h.date IS NULL, h.date DESC, h.cid",
@@ -206,6 +213,15 @@ def _inner(
                 "GROUP BY p.version_id",
                 mark_params + params,
             )
+        if not scored:  # each hit's first paragraph with the words and the marking
+            return (
+                "SELECT p.version_id AS vid, min(p.id) AS pid, NULL AS score, v.date AS date, "
+                "v.cable_id AS cid FROM paragraph_fts JOIN paragraphs p "
+                f"ON p.id = paragraph_fts.rowid JOIN versions v {COVER} "
+                f"ON v.id = p.version_id WHERE paragraph_fts MATCH ? AND {mark_sql} AND {where} "
+                "GROUP BY p.version_id",
+                [text, *mark_params, *params],
+            )
         return (
             "SELECT vid, pid, min(score) AS score, date, cid FROM (SELECT p.version_id AS vid, "
             "p.id AS pid, paragraph_fts.rank AS score, v.date AS date, v.cable_id AS cid "
@@ -259,44 +275,125 @@ def search(
     columns: FacetColumns | None = None,
 ) -> SearchPage:
     """One page of current cables matching `node`, with snippets and best paragraphs. With
-    the in-memory `columns` loaded, filters are counted (and unranked pages ordered) over
-    them (`sqlite_masks`) instead of row by row in SQL."""
+    the in-memory `columns` loaded, hits are counted (and unranked pages ordered) over them
+    (`sqlite_masks`) instead of row by row in SQL."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     text, markings, rest = _plan(node)
     from cablescope.store import sqlite_masks  # it builds on this module
 
-    if columns is not None and rest and not markings and sqlite_masks.supported(node):
-        mask = sqlite_masks.evaluate(columns, db, node)
-        total = sqlite_masks.count(mask)
-        if text is None or sort != "relevance":
-            oldest_first, first = sort == "date", max(0, offset)
+    limit, offset = max(0, limit), max(0, offset)
+    page = SearchPage(total=0, limit=limit, offset=offset, sort=sort)
+    if columns is not None and not sqlite_masks.supported(node):
+        columns = None
+    everything = None  # the hits as a mask over version ids, once computed
+    worded = None  # paragraphs with the words, for a query with para: filters
+    if columns is not None and markings:
+        found = sqlite_masks.Paragraphs(columns, db, text, markings, rest)
+        page.total, worded = sqlite_masks.count(found.versions), found.worded
+        if not _ranks_paragraphs(text, worded, sort):
             ids = sqlite_masks.page_ids(
-                columns, mask, oldest_first=oldest_first, limit=max(0, limit), offset=first
+                columns, found.versions, oldest_first=sort == "date", limit=limit, offset=offset
             )
-            return _hits(db, node, _rows(db, ids), SearchPage(total, limit, offset, sort))
+            rows = [(vid, found.first.get(vid), None, *row[2:]) for vid, *row in _rows(db, ids)]
+            return _hits(db, node, rows, page)
+    elif columns is not None and (rest or sort != "relevance"):
+        everything = sqlite_masks.evaluate(columns, db, node)
+        page.total = sqlite_masks.count(everything)
+        if text is None or sort != "relevance":
+            ids = sqlite_masks.page_ids(
+                columns, everything, oldest_first=sort == "date", limit=limit, offset=offset
+            )
+            return _hits(db, node, _rows(db, ids), page)
     elif text is not None and not markings and not rest:
-        total = _text_count(db, text)
+        if columns is not None and sort == "relevance":
+            # The subject tier first (cheap): when it fills the page the others are never
+            # read, and FTS5 counts the words without visiting them; else the hits are read
+            # once, as a mask, for both the count and the page.
+            tiers = _Tiers(db, node, text, rest, columns, None)
+            if tiers.ranked >= offset + limit:
+                page.total = _text_count(db, text)
+            else:
+                page.total = sqlite_masks.count(tiers.everything_mask())
+            if page.total > RANK_ALL_LIMIT:
+                return _hits(db, node, tiers.page(limit, offset), page)
+        else:
+            page.total = _text_count(db, text)
     else:
         unscored, params = _inner(text, markings, rest, scored=False)
-        total = db.execute(f"SELECT count(*) FROM ({unscored})", params).fetchone()[0]
-    if sort == "relevance" and text is not None and not markings and total > RANK_ALL_LIMIT:
-        rows = _tiered_page(db, text, rest, max(0, limit), max(0, offset))
+        page.total = db.execute(f"SELECT count(*) FROM ({unscored})", params).fetchone()[0]
+    if sort == "relevance" and text is not None and not markings and page.total > RANK_ALL_LIMIT:
+        rows = _Tiers(db, node, text, rest, columns, everything).page(limit, offset)
     else:
-        inner, params = _inner(text, markings, rest, scored=sort == "relevance")
-        rows = _page(db, inner, params, _ORDER[sort], max(0, limit), max(0, offset))
-    return _hits(db, node, rows, SearchPage(total=total, limit=limit, offset=offset, sort=sort))
+        scored = sort == "relevance"
+        if markings and text is not None and scored:
+            if worded is None:
+                worded = db.execute(
+                    "SELECT count(*) FROM paragraph_fts WHERE paragraph_fts MATCH ?", (text,)
+                ).fetchone()[0]
+            scored = _ranks_paragraphs(text, worded, sort)
+        inner, params = _inner(text, markings, rest, scored=scored)
+        rows = _page(db, inner, params, _ORDER[sort], limit, offset)
+    return _hits(db, node, rows, page)
+
+
+def _ranks_paragraphs(text: str | None, worded: int, sort: str) -> bool:
+    """Whether a query with para: filters is ordered by its paragraphs' bm25: for relevance,
+    when its words are in at most `RANK_PARAGRAPH_LIMIT` paragraphs (ranking more would read
+    them all); otherwise newest first, each hit showing its first such paragraph."""
+    return sort == "relevance" and text is not None and worded <= RANK_PARAGRAPH_LIMIT
 
 
 def _hits(
     db: sqlite3.Connection, node: Node, rows: list[tuple[Any, ...]], page: SearchPage
 ) -> SearchPage:
+    wanted = patterns(node)
+    unplaced = [row[0] for row in rows if row[1] is None] if wanted else []
+    texts, by_id = _paragraphs_of(db, unplaced, [row[1] for row in rows if row[1] is not None])
     for vid, pid, score, cable_id, date, origin, classification, subject in rows:
         hit = SearchHit(cable_id, date, origin, classification, subject)
         hit.score = None if score is None else round(-score, 4)
-        _decorate(db, hit, vid, pid, node)
+        if pid is None and wanted:
+            pid, hit.snippet = best(texts.get(vid, ()), wanted)
+            if pid is None:  # the words are in the subject or outside numbered paragraphs
+                body = db.execute("SELECT body FROM versions WHERE id = ?", (vid,)).fetchone()
+                hit.snippet = snippet(f"{subject or ''}\n{body[0]}", wanted)
+        if pid is not None:
+            _place(hit, *by_id[pid], wanted)
         page.hits.append(hit)
     return page
+
+
+def _paragraphs_of(
+    db: sqlite3.Connection, vids: list[int], pids: list[int]
+) -> tuple[dict[int, list[tuple[int, str]]], dict[int, tuple[Any, ...]]]:
+    """For a page, in one query: (id, text) of every paragraph of each version in `vids`, in
+    order, and (number, marking, text) by id of those and of the paragraphs `pids`."""
+    texts: dict[int, list[tuple[int, str]]] = {vid: [] for vid in vids}
+    by_id: dict[int, tuple[Any, ...]] = {}
+    if vids or pids:
+        for vid, pid, number, marking, text in db.execute(
+            "SELECT version_id, id, number, marking, text FROM paragraphs WHERE version_id IN "
+            "(SELECT value FROM json_each(?)) OR id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY version_id, position",
+            (json.dumps(vids), json.dumps(pids)),
+        ):
+            if vid in texts:
+                texts[vid].append((pid, text))
+            by_id[pid] = (number, marking, text)
+    return texts, by_id
+
+
+def _place(
+    hit: SearchHit, number: Any, marking: Any, paragraph_text: str, wanted: list[Pattern]
+) -> None:
+    """The matched paragraph's number and marking, and a snippet from it if none yet."""
+    hit.paragraph, hit.marking = number, marking
+    if hit.snippet is None and wanted:
+        hit.snippet = snippet(paragraph_text, wanted)
+    if hit.snippet is None:
+        words = paragraph_text.split()
+        hit.snippet = " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")
 
 
 def _rows(db: sqlite3.Connection, ids: list[int]) -> list[tuple[Any, ...]]:
@@ -338,50 +435,117 @@ def _page(
     ).fetchall()
 
 
-def _tiered_page(
-    db: sqlite3.Connection, text: str, rest: list[Node], limit: int, offset: int
-) -> list[tuple[Any, ...]]:
-    """Relevance for a broad query: first the hits whose subject matches, by bm25, then the
-    rest newest first — a stable order, so paging never repeats or skips a cable."""
-    in_subject = f"({{subject}} : ({text})) AND ({text})"
-    first, params = _inner(in_subject, [], rest)
-    ranked = db.execute(f"SELECT count(*) FROM ({first})", params).fetchone()[0]
-    rows: list[tuple[Any, ...]] = []
-    if offset < ranked:
-        rows = _page(db, first, params, _ORDER["relevance"], limit, offset)
-    if len(rows) < limit:
-        others, params = _inner(f"({text}) NOT ({{subject}} : ({text}))", [], rest, scored=False)
-        skip = max(0, offset - ranked)
-        rows += _page(db, others, params, _ORDER["-date"], limit - len(rows), skip)
-    return rows
+class _Tiers:
+    """Relevance for a broad query (over `RANK_ALL_LIMIT` hits), where bm25 over every hit
+    would cost tens of milliseconds to seconds: first the hits whose subject has the query,
+    by bm25 of the subject (`subject_fts`, short texts, cheap) when at most
+    `RANK_SUBJECT_LIMIT` subjects in the archive have it, else newest first; then the others
+    newest first. A stable order, so paging never repeats or skips a cable. With the
+    in-memory `columns` the tiers are masks, paged in their precomputed date order."""
 
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        node: Node,
+        text: str,
+        rest: list[Node],
+        columns: FacetColumns | None,
+        everything: Any,
+    ) -> None:
+        self.db, self.node, self.text, self.rest = db, node, text, rest
+        self.columns, self.everything = columns, everything
+        #: The subject's words are the body's too, but not its missing ones: a query with
+        #: NOT asks the whole text as well.
+        self.negated = " NOT " in text
+        if columns is None:
+            self.subjects = db.execute(
+                "SELECT count(*) FROM subject_fts WHERE subject_fts MATCH ?", (text,)
+            ).fetchone()[0]
+            inner, params = self._first_sql(scored=False)
+            self.ranked = db.execute(f"SELECT count(*) FROM ({inner})", params).fetchone()[0]
+            return
+        from cablescope.store import sqlite_masks
 
-def _decorate(
-    db: sqlite3.Connection, hit: SearchHit, vid: int, pid: int | None, node: Node
-) -> None:
-    """Fill in the snippet and the paragraph that matched best (`search.snippets`)."""
-    wanted = patterns(node)
-    if pid is None and wanted:
-        rows = db.execute(
-            "SELECT id, text FROM paragraphs WHERE version_id = ? ORDER BY position", (vid,)
-        ).fetchall()
-        pid, hit.snippet = best(rows, wanted)
-        if pid is None:  # the words are in the subject or outside numbered paragraphs
-            subject, body = db.execute(
-                "SELECT coalesce(subject, ''), body FROM versions WHERE id = ?", (vid,)
-            ).fetchone()
-            hit.snippet = snippet(f"{subject}\n{body}", wanted)
-    if pid is None:
-        return
-    number, marking, paragraph_text = db.execute(
-        "SELECT number, marking, text FROM paragraphs WHERE id = ?", (pid,)
-    ).fetchone()
-    hit.paragraph, hit.marking = number, marking
-    if hit.snippet is None and wanted:
-        hit.snippet = snippet(paragraph_text, wanted)
-    if hit.snippet is None:
-        words = paragraph_text.split()
-        hit.snippet = " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")
+        mask = sqlite_masks.subject_mask(columns, db, text)
+        self.subjects = sqlite_masks.count(mask)
+        if self.negated or everything is not None:
+            mask &= self.everything_mask()
+        elif rest:
+            mask &= sqlite_masks.evaluate(columns, db, And(tuple(rest)))
+        self.first = mask & sqlite_masks.current(columns)
+        self.ranked = sqlite_masks.count(self.first)
+
+    def everything_mask(self) -> Any:
+        from cablescope.store import sqlite_masks
+
+        if self.everything is None:
+            assert self.columns is not None
+            self.everything = sqlite_masks.evaluate(self.columns, self.db, self.node)
+        return self.everything
+
+    def page(self, limit: int, offset: int) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        if offset < self.ranked:
+            rows = self._first(limit, offset)
+        if len(rows) < limit:
+            rows += self._others(limit - len(rows), max(0, offset - self.ranked))
+        return rows
+
+    def _first_sql(self, *, scored: bool) -> Sql:
+        conditions = [condition(item) for item in self.rest]
+        if self.negated:
+            conditions.append(condition(self.node))
+        where = " AND ".join(["v.is_current", *(c[0] for c in conditions)])
+        score = "bm25(subject_fts)" if scored else "NULL"
+        return (
+            f"SELECT v.id AS vid, NULL AS pid, {score} AS score, v.date AS date, "
+            f"v.cable_id AS cid FROM subject_fts JOIN versions v {COVER} "
+            f"ON v.id = subject_fts.rowid WHERE subject_fts MATCH ? AND {where}",
+            [self.text, *(x for c in conditions for x in c[1])],
+        )
+
+    def _first(self, limit: int, offset: int) -> list[tuple[Any, ...]]:
+        scored = self.subjects <= RANK_SUBJECT_LIMIT
+        if self.columns is None:
+            inner, params = self._first_sql(scored=scored)
+            order = _ORDER["relevance" if scored else "-date"]
+            return _page(self.db, inner, params, order, limit, offset)
+        if not scored:
+            return self._newest(self.first, limit, offset)
+        import numpy as np
+
+        found = self.db.execute(
+            "SELECT rowid, bm25(subject_fts) FROM subject_fts WHERE subject_fts MATCH ?",
+            (self.text,),
+        ).fetchall()  # at most RANK_SUBJECT_LIMIT rows
+        ids = np.array([vid for vid, _ in found], dtype=np.int64)
+        scores = np.array([score for _, score in found], dtype=np.float64)
+        keep = ids < self.columns.size
+        ids, scores = ids[keep], scores[keep]
+        keep = self.first[ids]
+        ids, scores = ids[keep], scores[keep]
+        chosen = np.lexsort((self.columns.newest_rank[ids], scores))[offset : offset + limit]
+        rows = _rows(self.db, [int(vid) for vid in ids[chosen]])
+        return [
+            (*row[:2], float(score), *row[3:])
+            for row, score in zip(rows, scores[chosen], strict=True)
+        ]
+
+    def _others(self, limit: int, offset: int) -> list[tuple[Any, ...]]:
+        if self.columns is None:
+            others = f"({self.text}) NOT ({{subject}} : ({self.text}))"
+            inner, params = _inner(others, [], self.rest, scored=False)
+            return _page(self.db, inner, params, _ORDER["-date"], limit, offset)
+        return self._newest(self.everything_mask() & ~self.first, limit, offset)
+
+    def _newest(self, mask: Any, limit: int, offset: int) -> list[tuple[Any, ...]]:
+        from cablescope.store import sqlite_masks
+
+        assert self.columns is not None
+        ids = sqlite_masks.page_ids(
+            self.columns, mask, oldest_first=False, limit=limit, offset=offset
+        )
+        return _rows(self.db, ids)
 
 
 __all__ = [
