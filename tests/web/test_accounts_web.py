@@ -349,3 +349,30 @@ def test_browser_login_and_paragraph_note(archive, chromium_launch, serve, tmp_p
             assert text in page.locator("#p2 .user-notes").inner_text()
         finally:
             browser.close()
+
+
+def test_a_form_posted_after_the_session_expired_leads_back_to_its_page(site) -> None:
+    """The form's own address answers only POST: after logging in again the user lands on
+    the page the form was on, never on a 405."""
+    clock = site[1]
+    with _app(site) as client:
+        _login(client, "alice")
+        csrf = _csrf(client, f"/cable/{CABLE}")
+        clock.now += IDLE + 1
+        for action, page in (
+            (f"/cable/{CABLE}/notes", f"/cable/{CABLE}"),
+            ("/notes/1", "/me/notes"),
+        ):
+            answer = client.post(
+                action,
+                data={"csrf": csrf, "text": "late"},
+                headers=SAME_SITE,
+                follow_redirects=False,
+            )
+            assert answer.status_code == 303
+            back = parse_qs(urlsplit(answer.headers["location"]).query)["next"]
+            assert back == [page]
+            _login(client, "alice")
+            assert client.get(page).status_code == 200
+            csrf = _csrf(client, f"/cable/{CABLE}")
+            clock.now += IDLE + 1

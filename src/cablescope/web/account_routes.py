@@ -71,7 +71,23 @@ def _not_found() -> Response:
 
 
 def _to_login(request: Request) -> Response:
-    return RedirectResponse(login_url(request_target(request.scope)), status_code=303)
+    """To the login page, then back: to this page, or for a form posted from a session that
+    has expired, to the page the form was on (a form's own address may answer only POST)."""
+    target = request_target(request.scope)
+    if request.method != "GET":
+        target = _page_of_form(target.split("?", 1)[0])
+    return RedirectResponse(login_url(target), status_code=303)
+
+
+def _page_of_form(path: str) -> str:
+    """The page that shows a form posting to `path`: a cable's notes, tags and collect forms
+    are on the cable page, a note's edit form on /me/notes; collections post to themselves."""
+    parts = path.strip("/").split("/")
+    if parts[0] == "cable" and len(parts) >= 2:
+        return f"/cable/{parts[1]}"
+    if parts[0] == "notes":
+        return "/me/notes"
+    return path
 
 
 def _secure(request: Request) -> bool:
