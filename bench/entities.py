@@ -827,11 +827,15 @@ def training_sequences(doc: GoldDoc) -> list[tuple[list[list[str]], list[str]]]:
     """(features, BIO labels) of each field of a gold telegram, after the rules ran."""
     from cablescope.enrich import prepare
     from cablescope.enrich.model import features
+    from cablescope.enrich.persons import propagate
 
     record, offsets = gold_record(doc)
     spans = _label_spans(doc)
     out = []
-    for state in prepare(record):
+    states = prepare(record)
+    for state in states:
+        propagate(state)  # the model tags after the cable's first pass: train on the same
+    for state in states:
         base = offsets.get((state.field, state.index if state.field == "text" else None))
         if base is None or not len(state):
             continue

@@ -19,7 +19,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from cablescope.enrich import acronyms, events, model, organizations, persons, places, titles
+from cablescope.enrich import (
+    acronyms,
+    consistency,
+    events,
+    model,
+    organizations,
+    persons,
+    places,
+    titles,
+)
 from cablescope.enrich.lexicon import country_by_code, gazetteer, phrase_key
 from cablescope.enrich.mentions import GOLD_TYPES, KINDS, Mention
 from cablescope.enrich.resolve import (
@@ -71,6 +80,9 @@ CABLE_RULES: tuple[tuple[str, Rule], ...] = (
     ("propagate", persons.propagate),
     ("model", model.apply),
     ("propagate_model", persons.propagate),
+    ("consistency", consistency.apply),
+    ("coordinated", persons.coordinated),
+    ("merge_persons", persons.merge_adjacent),
     ("events", events.apply),
 )
 

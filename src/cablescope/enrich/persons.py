@@ -10,7 +10,12 @@ evidence, so runs stay unclaimed (`state.leftovers`) until the cable-level pass
 
 from __future__ import annotations
 
+from functools import cache
+
+from cablescope.data import acronyms as acronym_list
+from cablescope.data import organization_tags
 from cablescope.enrich.lexicon import (
+    MONTHS,
     NAME_PARTICLES,
     ORG_HEADS,
     STOPWORDS,
@@ -62,7 +67,7 @@ def runs(state: FieldState) -> list[tuple[int, int]]:
         j = i + 1
         while j < n and not taken[j]:
             gap = text[state.ends[j - 1] : state.starts[j]]
-            if gap.strip(" -") or len(gap) > 2:
+            if (gap.strip(" -") or len(gap) > 2) and not _initial_gap(state, j - 1, gap):
                 break
             if named[j]:
                 j += 1
@@ -73,6 +78,11 @@ def runs(state: FieldState) -> list[tuple[int, int]]:
         out.append((i, j))
         i = j
     return out
+
+
+def _initial_gap(state: FieldState, k: int, gap: str) -> bool:
+    """ "K. " after a one-letter token: a middle initial ("MALCOLM K. WAGLAND")."""
+    return len(state.words[k]) == 1 and gap.strip() == "." and len(gap) <= 3 and k > 0
 
 
 def _is_person_run(state: FieldState, i: int, j: int) -> bool:
@@ -167,3 +177,127 @@ def signature(state: FieldState) -> None:
         ):
             mention = state.add(i, j, "PERSON", source="signature")
             remember(state, mention.key)
+
+
+def _gap(state: FieldState, a: int, b: int) -> str:
+    return state.text[state.ends[a] : state.starts[b]]
+
+
+_KNOWN = frozenset({"propagated", "definition", "title", "signature"})
+
+
+def merge_adjacent(state: FieldState) -> None:
+    """One person, one mention: "GALINDO" "POHL", "RENE" "CRUZ" tagged as two persons back
+    to back (nothing but a blank between) are one name, the way annotators mark it. A
+    hyphen joins two persons as often as one ("MUKHERJEE-ZARDARI TALKS"), and two names
+    the cable already knows as different persons stay two."""
+    persons = sorted(
+        (m for m in state.mentions if m.kind == "PERSON" and m.tokens[1] > m.tokens[0]),
+        key=lambda m: m.start,
+    )
+    gone: set[int] = set()
+    prev = None
+    for m in persons:
+        if prev is not None and prev.tokens[1] == m.tokens[0] and m.role is None:
+            gap = _gap(state, prev.tokens[1] - 1, m.tokens[0])
+            known = {prev.source, m.source} <= _KNOWN and prev.key != m.key
+            if len(gap) <= 2 and not gap.strip(" ") and not known:
+                prev.end = m.end
+                prev.text = state.text[prev.start : prev.end]
+                prev.tokens = (prev.tokens[0], m.tokens[1])
+                if prev.key[-len(m.key) :] != m.key:
+                    prev.key = prev.key + m.key
+                remember(state, prev.key)
+                gone.add(id(m))
+                continue
+        prev = m
+    if gone:
+        state.mentions = [m for m in state.mentions if id(m) not in gone]
+
+
+#: Words that join names in a list: "BOTHA AND FOURIE", "URQUHART OR SHERRY".
+_CONJ = frozenset({"AND", "OR", "NOR"})
+
+
+def _bare_name(state: FieldState, k: int) -> bool:
+    """A free ALL CAPS token that reads as a name: unknown to the casing table or never
+    written lower case there, alphabetic, and no stopword, title, head word or month."""
+    key = state.norms[k]
+    if state.taken[k] or not state.words[k].isalpha() or len(key) < 3:
+        return False
+    if key in STOPWORDS or key in ORG_HEADS or key in title_words() or key in MONTHS:
+        return False
+    vowels = sum(c in _VOWELS for c in key)
+    if len(key) < 4 or (vowels < 2 and len(key) < 5) or not vowels or key in _acronyms():
+        return False  # "JCP", "PNA", "USTS": acronyms are listed next to persons too
+    if state.text.startswith("-", state.ends[k]):
+        return False  # "RECON- SIDERED": a word broken across a line
+    code = casing().get(key)
+    return code is None or code == 0
+
+
+_VOWELS = frozenset("AEIOUY")
+
+
+@cache
+def _acronyms() -> frozenset[str]:
+    return frozenset(a.upper() for a in acronym_list()) | organization_tags()
+
+
+def _coordinated_run(state: FieldState, i: int, step: int) -> tuple[int, int] | None:
+    """The free name run one conjunction (or comma) away from token i, walking `step`."""
+    n = len(state)
+    c = i + step
+    if not 0 <= c < n:
+        return None
+    if state.norms[c] in _CONJ and not state.taken[c]:
+        k = c + step
+        if not 0 <= k < n:
+            return None
+        gaps = _gap(state, min(i, c), max(i, c)) + _gap(state, min(c, k), max(c, k))
+        if gaps.strip():
+            return None
+    else:
+        gap = _gap(state, min(i, c), max(i, c))
+        if gap.strip() != "," or "\n" in gap:
+            return None
+        k = c
+    if not 0 <= k < n or not _bare_name(state, k):
+        return None
+    if step > 0:
+        a, b = k, k + 1
+        while b < n and b - a < 3 and _bare_name(state, b) and not _gap(state, b - 1, b).strip():
+            b += 1
+        if b < n and not state.taken[b] and state.named[b] and not _gap(state, b - 1, b).strip():
+            return None  # the run goes on into other capitalised words: not a bare name
+    else:
+        a, b = k, k + 1
+        while (
+            a > 0 and b - a < 3 and _bare_name(state, a - 1) and not _gap(state, a - 1, a).strip()
+        ):
+            a -= 1
+        if (
+            a
+            and not state.taken[a - 1]
+            and state.named[a - 1]
+            and not _gap(state, a - 1, a).strip()
+        ):
+            return None
+    return a, b
+
+
+def coordinated(state: FieldState) -> None:
+    """Cable-level pass for ALL CAPS text: a bare name listed next to a person ("BOTHA AND
+    FOURIE", "ODRIA AND PRADO", "URQUHART OR SHERRY") is a person too."""
+    if not state.upper:
+        return
+    queue = [m for m in state.mentions if m.kind == "PERSON"]
+    while queue:
+        m = queue.pop()
+        i, j = m.tokens
+        for edge, step in ((j - 1, 1), (i, -1)):
+            found = _coordinated_run(state, edge, step)
+            if found is not None:
+                new = state.add(found[0], found[1], "PERSON", source="coordinated")
+                remember(state, new.key)
+                queue.append(new)

@@ -43,7 +43,7 @@ def _joined(state: FieldState, a: int, b: int) -> bool:
     return gap.strip(" \t-") == "" and "\n\n" not in gap
 
 
-def _name_token(state: FieldState, j: int, first: bool) -> bool:
+def _name_token(state: FieldState, j: int, first: bool, strong: bool = False) -> bool:
     key = state.norms[j]
     if state.taken[j] or key in STOPWORDS or key in ORG_HEADS or key in MONTHS:
         return False
@@ -53,20 +53,32 @@ def _name_token(state: FieldState, j: int, first: bool) -> bool:
     if not word[0].isalpha():
         return False
     if state.upper:
-        # After a title an ALL CAPS word is a name unless it is mostly a lower-case word.
+        # After a title an ALL CAPS word is a name unless it is mostly a lower-case word;
+        # after "MR." or "AMB." (`strong`) the first word is a name whatever it means.
+        if strong and first and word.isalpha():
+            return True
         return state.named[j] or state.lower_share(j) <= (6 if first else 4)
     return word[0].isupper()
 
 
-def name_after(state: FieldState, j: int, limit: int = 4) -> int:
-    """End of the name that starts at token j (j itself when there is none)."""
+def _initial(state: FieldState, k: int) -> bool:
+    """Token k is a one-letter initial written with its full stop ("K." in "MALCOLM K.
+    WAGLAND"): the stop does not end the name."""
+    gap = state.text[state.ends[k] : state.starts[k + 1]] if k + 1 < len(state) else ""
+    one = len(state.words[k]) == 1 and state.words[k].isalpha()
+    return one and gap.strip() == "." and "\n" not in gap
+
+
+def name_after(state: FieldState, j: int, limit: int = 4, strong: bool = False) -> int:
+    """End of the name that starts at token j (j itself when there is none); `strong`:
+    an honorific or an abbreviated title stands before it."""
     end = j
     k = j
     n = len(state)
     while k < n and k - j < limit:
-        if k > j and not _joined(state, k - 1, k):
+        if k > j and not _joined(state, k - 1, k) and not _initial(state, k - 1):
             break
-        if _name_token(state, k, k == j):
+        if _name_token(state, k, k == j, strong):
             end = k + 1
             k += 1
         elif (
@@ -106,7 +118,10 @@ def apply(state: FieldState) -> None:
         if t_end >= n or not _joined_title(state, t_end - 1, t_end):
             i = t_end
             continue
-        end = name_after(state, t_end)
+        strong = title in HONORIFICS or (
+            len(state.words[t_end - 1]) <= 4 and state.text.startswith(".", state.ends[t_end - 1])
+        )  # "MR. PENCE", "AMB. SOLE": not "FOREIGN MINISTER. ACCORDING"
+        end = name_after(state, t_end, strong=strong)
         if end == t_end:
             i = t_end
             continue
@@ -125,12 +140,47 @@ PREMODIFIERS = frozenset(
 )
 
 
+#: Portfolios and ranks written before a bare title ("TRANSPORT MINISTER X", "STATE
+#: SECRETARY Y", "VICE PREMIER Z", "PERMANENT SECRETARY W"): part of the role as written.
+PORTFOLIOS = frozenset(
+    {
+        "AIR",
+        "AGRICULTURE",
+        "COMMERCE",
+        "COOPERATION",
+        "CULTURE",
+        "ECONOMIC",
+        "ECONOMY",
+        "EDUCATION",
+        "ENERGY",
+        "EXECUTIVE",
+        "HEALTH",
+        "HOUSING",
+        "INDUSTRY",
+        "INFORMATION",
+        "LABOR",
+        "LABOUR",
+        "MINES",
+        "PERMANENT",
+        "PETROLEUM",
+        "PLANNING",
+        "REGIONAL",
+        "STATE",
+        "TOURISM",
+        "TRADE",
+        "TRANSPORT",
+        "VICE",
+    }
+)
+
+
 def _premodified(state: FieldState, i: int) -> int:
     """Start of the phrase once the free premodifiers right before token i are added."""
+    words = PREMODIFIERS | PORTFOLIOS if state.upper else PREMODIFIERS
     while (
         i > 0
         and not state.taken[i - 1]
-        and state.norms[i - 1] in PREMODIFIERS
+        and state.norms[i - 1] in words
         and (state.upper or state.words[i - 1][0].isupper())
         and not (state.norms[i - 1] == "THEN" and state.sentence[i - 1])  # "Then A/S X met"
         and _joined(state, i - 1, i)
