@@ -4,12 +4,18 @@
     python bench/pg_ingest.py --corpus /tmp/c20k       # a generated corpus (make_corpus.py)
     python bench/pg_ingest.py --db postgresql://u@host/db   # an existing (empty) database
     python bench/pg_ingest.py --limit 5000 --json
+    python bench/pg_ingest.py --transfer-from /tmp/c20k.db --no-cli   # `cablescope transfer`
 
-Two figures. *write*: cables parsed and flattened here beforehand (`records.to_rows`), then
-only `Store.write_rows` timed, 500 a batch: the backend's own rate, what COPY buys (the
+Figures. *write*: cables parsed and flattened here beforehand (`records.to_rows`), then
+only `Store.write_rows` timed, 500 a batch, plus the end of the load (`finish_load`: the
+indexes an empty archive defers, built once): the backend's own rate, what COPY buys (the
 issue's target is 2,000 cables/s). *end to end*: `cablescope ingest CORPUS --db URL` in a
-subprocess, parsing included (bounded by the parse workers on a small machine). With
-``--sqlite`` the same write figure for a SQLite file, for comparison. The throw-away cluster
+subprocess, parsing included (bounded by the parse workers on a small machine). *transfer*:
+`commands.transfer` from a SQLite archive into an empty database, index builds included,
+with ``--workers`` reading ahead. With ``--sqlite`` the same write figure for a SQLite file,
+for comparison. CPU per cable is given for this process (the client) and, for PostgreSQL,
+for its server process (read from /proc: the cluster runs on this machine), so that a
+figure taken on a busy machine can still be judged. The throw-away cluster
 (`tests/store/pg_server.py`) keeps PostgreSQL's durable defaults (fsync on).
 """
 
@@ -19,6 +25,8 @@ import argparse
 import importlib.util
 import itertools
 import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -52,21 +60,83 @@ def batches(corpus: Path, limit: int | None) -> Iterator[list[VersionRows]]:
         yield [to_rows(cable) for cable in chunk]
 
 
+def _server_cpu(store: Any) -> float:
+    """CPU seconds of the PostgreSQL server process behind `store` (0 for SQLite or a
+    server elsewhere)."""
+    db = getattr(store, "db", None)
+    info = getattr(db, "info", None)
+    try:
+        fields = Path(f"/proc/{info.backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (AttributeError, OSError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu(count: int, client: float, server: float) -> dict[str, float]:
+    per = 1000 / max(1, count)
+    return {
+        "client_ms_per_cable": round(client * per, 3),
+        "server_ms_per_cable": round(server * per, 3),
+    }
+
+
 def write_rate(target: str, corpus: Path, limit: int | None) -> dict[str, Any]:
-    """Time `write_rows` alone into a fresh archive at `target`."""
-    spent, count = 0.0, 0
+    """Time `write_rows` alone into a fresh archive at `target`, then the end of the load."""
+    spent, count, client = 0.0, 0, 0.0
     with open_store(target) as store:
+        server = _server_cpu(store)
         for rows in batches(corpus, limit):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             store.write_rows(rows)
             spent += time.perf_counter() - started
+            client += time.process_time() - cpu
             count += len(rows)
+        started = time.perf_counter()
+        finish = getattr(store, "finish_load", None)
+        if finish is not None:
+            finish()
+        finished = time.perf_counter() - started
+        server = _server_cpu(store) - server
         versions = store.counts()["versions"]
     return {
         "cables": count,
         "versions": versions,
         "write_seconds": round(spent, 2),
-        "write_per_s": round(count / spent, 1) if spent else None,
+        "index_seconds": round(finished, 2),
+        "write_per_s": round(count / (spent + finished), 1) if spent else None,
+        **_cpu(count, client, server),
+    }
+
+
+def transfer_rate(source: Path, target: str, workers: int) -> dict[str, Any]:
+    """`cablescope transfer SOURCE TARGET` (the command's code, in this process), timed."""
+    from cablescope.commands.transfer import transfer
+
+    with open_store(source, read_only=True) as src, open_store(target) as dst:
+        server = _server_cpu(dst)
+        started, cpu = time.perf_counter(), time.process_time() + _children_cpu()
+        totals = transfer(src, dst, workers=workers, location=str(source))
+        loaded = time.perf_counter()
+        finish = getattr(dst, "finish_load", None)
+        if finish is not None:
+            finish()
+        done = time.perf_counter()
+        # The read-ahead workers count as the client: they have ended (and been waited for).
+        client = time.process_time() + _children_cpu() - cpu
+        server = _server_cpu(dst) - server
+    count = totals["versions"]
+    return {
+        "cables": count,
+        "workers": workers,
+        "copy_seconds": round(loaded - started, 2),
+        "index_seconds": round(done - loaded, 2),
+        "cables_per_s": round(count / (done - started), 1),
+        **_cpu(count, client, server),
     }
 
 
@@ -99,6 +169,13 @@ def main() -> None:
         "--no-cli", action="store_true", help="skip the end-to-end ingest (always with --db)"
     )
     parser.add_argument("--sqlite", action="store_true", help="also the SQLite write rate")
+    parser.add_argument(
+        "--transfer-from", type=Path, help="also `cablescope transfer` from this SQLite archive"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="the transfer's read-ahead processes"
+    )
+    parser.add_argument("--no-write", action="store_true", help="skip the write figure")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results: dict[str, Any] = {"corpus": str(args.corpus), "target_per_s": TARGET_PER_S}
@@ -111,8 +188,12 @@ def main() -> None:
         cluster = server.Cluster(bindir, durable=True)
         cluster.start()
     try:
-        write_db = args.db or cluster.create_db("bench_write")
-        results["postgresql_write"] = write_rate(write_db, args.corpus, args.limit)
+        if not args.no_write:
+            write_db = args.db or cluster.create_db("bench_write")
+            results["postgresql_write"] = write_rate(write_db, args.corpus, args.limit)
+        if args.transfer_from is not None:
+            into = cluster.create_db("bench_transfer") if cluster is not None else args.db
+            results["postgresql_transfer"] = transfer_rate(args.transfer_from, into, args.workers)
         if not args.no_cli and cluster is not None:  # --db is filled by the write run
             results["postgresql_cli"] = cli_rate(cluster.create_db("bench_cli"), args.corpus)
         if args.sqlite:
@@ -129,8 +210,14 @@ def main() -> None:
     for key, result in results.items():
         if isinstance(result, dict):
             rate = result.get("write_per_s") or result.get("cables_per_s")
-            print(f"{key:18} {result['cables']:>8,} cables  {rate:>9,.0f} cables/s")
+            cpu = ""
+            if "client_ms_per_cable" in result:
+                cpu = (
+                    f"  (CPU per cable: client {result['client_ms_per_cable']:.3f} ms, "
+                    f"server {result['server_ms_per_cable']:.3f} ms)"
+                )
+            print(f"{key:20} {result['cables']:>8,} cables  {rate:>9,.0f} cables/s{cpu}")
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # guarded: the transfer's worker processes import this module
     main()

@@ -1,6 +1,7 @@
 """Web and API benchmark: server time per page type, then search under concurrent load.
 
     python bench/web.py --db /tmp/c250k.db [--load-seconds 20] [--clients 8] [--json]
+    python bench/web.py --db postgresql://user@host/db --no-pages   # the same, over PostgreSQL
 
 1. Server time: every page type is requested in-process through FastAPI's TestClient (no
    network), on first visit (distinct URLs, nothing cached) and again (the web cache warm);
@@ -8,7 +9,9 @@
    cable page, cable read as cleared for CONFIDENTIAL, raw text, browse (origins, TAGS,
    months), and the JSON API's search.
 2. Load: a real `cablescope serve` in a child process on loopback; this process sends a fixed
-   mix of API searches from `--clients` threads for `--load-seconds`; requests/s and p50/p95.
+   mix of API searches from `--clients` threads for `--load-seconds`; requests/s and p50/p95,
+   and per query of the mix its p50/p95 (which query is slow on which backend). `--db` is a
+   SQLite file or a PostgreSQL URL: the same mix, the same server, either backend.
 The issue's target: every page under 200 ms server time on the 250k archive.
 """
 
@@ -36,7 +39,7 @@ from search import QUERIES, percentile
 SEARCHES = [query for query, _facets in QUERIES[:25:2]][:10]
 
 
-def _cable_ids(db: Path, count: int) -> list[str]:
+def _cable_ids(db: str, count: int) -> list[str]:
     from cablescope.search.query import parse_query
     from cablescope.store import open_store
 
@@ -45,7 +48,7 @@ def _cable_ids(db: Path, count: int) -> list[str]:
         return [hit.id for hit in page.hits]
 
 
-def page_times(db: Path) -> dict[str, Any]:
+def page_times(db: str) -> dict[str, Any]:
     warnings.simplefilter("ignore")
     os.environ.setdefault("CABLESCOPE_WARM", "0")
     from fastapi.testclient import TestClient
@@ -96,10 +99,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def load(db: Path, seconds: float, clients: int) -> dict[str, Any]:
+def load(db: str, seconds: float, clients: int) -> dict[str, Any]:
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "cablescope", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "cablescope", "serve", "--db", db, "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "CABLESCOPE_WARM": "0"},
@@ -114,6 +117,7 @@ def load(db: Path, seconds: float, clients: int) -> dict[str, Any]:
             except httpx.HTTPError:
                 time.sleep(0.2)
         latencies: list[float] = []
+        per_query: dict[str, list[float]] = {query: [] for query in SEARCHES}
         errors = 0
         lock = threading.Lock()
         stop = time.monotonic() + seconds
@@ -130,6 +134,7 @@ def load(db: Path, seconds: float, clients: int) -> dict[str, Any]:
                     elapsed = time.perf_counter() - started
                     with lock:
                         latencies.append(elapsed)
+                        per_query[query].append(elapsed)
                         errors += response.status_code != 200
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
@@ -150,17 +155,29 @@ def load(db: Path, seconds: float, clients: int) -> dict[str, Any]:
         "requests_per_s": round(len(latencies) / wall, 1),
         "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
         "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "queries": {
+            query: {
+                "n": len(times),
+                "p50_ms": round(percentile(times, 0.5) * 1000, 1),
+                "p95_ms": round(percentile(times, 0.95) * 1000, 1),
+            }
+            for query, times in per_query.items()
+            if times
+        },
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", required=True, help="a SQLite file or a postgresql:// URL")
+    parser.add_argument(
+        "--no-pages", action="store_true", help="the load test only, no per-page times"
+    )
     parser.add_argument("--load-seconds", type=float, default=20, help="0: no load test")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result: dict[str, Any] = {"pages": page_times(args.db)}
+    result: dict[str, Any] = {"pages": {} if args.no_pages else page_times(args.db)}
     if args.load_seconds > 0:
         result["load"] = load(args.db, args.load_seconds, args.clients)
     if args.json:
@@ -182,6 +199,11 @@ def main() -> None:
         f"{loaded['seconds']} s = {loaded['requests_per_s']} req/s, p50 {loaded['p50_ms']} ms, "
         f"p95 {loaded['p95_ms']} ms, {loaded['errors']} errors"
     )
+    for query, figures in loaded["queries"].items():
+        print(
+            f"  {query[:40]:40} n={figures['n']:4}  p50 {figures['p50_ms']:7.1f} ms  "
+            f"p95 {figures['p95_ms']:7.1f} ms"
+        )
 
 
 if __name__ == "__main__":

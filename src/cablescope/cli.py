@@ -677,6 +677,7 @@ import cablescope.commands.facets  # noqa: E402
 import cablescope.commands.graph  # noqa: E402
 import cablescope.commands.serve  # noqa: E402
 import cablescope.commands.show  # noqa: E402
+import cablescope.commands.transfer  # noqa: E402
 import cablescope.commands.users  # noqa: E402
 
 if __name__ == "__main__":  # `python -m cablescope.cli …`, as the benchmark runs it

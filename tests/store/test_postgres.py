@@ -307,3 +307,43 @@ def test_long_texts_and_unusual_words(seeds_dir: Path, pg_cluster: Any) -> None:
         assert store.search(parse_query('"filler zyzzyvaend"')).total == 0
         record = store.get("08LONDON3062")
         assert record is not None and record["body"].endswith(" x")
+
+
+# -- bulk loads: indexes built once at the end, or by the next open after a crash -------------
+def test_a_bulk_load_defers_its_indexes(tmp_path: Path, pg_cluster: Any) -> None:
+    from cablescope.store.postgres import DEFER_MIN
+    from cablescope.store.postgres_schema import DEFERRED, missing_indexes
+
+    write_corpus(tmp_path / "corpus", 3 * DEFER_MIN, seed=11)
+    cables = list(cablescope.read(tmp_path / "corpus"))
+    tagged = {c.id for c in cables if "PREL" in c.tags}
+    assert tagged
+    loaded, crashed = pg_cluster.create_db("loaded"), pg_cluster.create_db("crashed")
+    with open_store(loaded) as store:
+        store.write_batch(cables[:DEFER_MIN])
+        with psycopg.connect(loaded, autocommit=True) as other:  # seen from outside
+            assert missing_indexes(other) == [name for name, _ in DEFERRED]
+        store.write_batch(cables[DEFER_MIN:])
+    with open_store(loaded, read_only=True) as store:
+        assert not missing_indexes(store.db)  # type: ignore[attr-defined]
+        assert {h.id for h in store.search(parse_query("tag:PREL"), limit=1000).hits} == tagged
+
+    store = open_store(crashed)
+    store.write_batch(cables)
+    store.db.close()  # type: ignore[attr-defined]  # the writer dies before building them
+    with psycopg.connect(crashed, autocommit=True) as other:
+        assert "versions_words" in missing_indexes(other)
+    with open_store(crashed, read_only=True) as reader:  # the next open builds them
+        assert not missing_indexes(reader.db)  # type: ignore[attr-defined]
+        assert reader.search(parse_query("tag:PREL"), limit=1000).total == len(tagged)
+        with open_store(loaded, read_only=True) as clean:
+            assert reader.checksum() == clean.checksum()
+
+
+def test_small_first_batches_keep_the_indexes(seeds_dir: Path, pg_cluster: Any) -> None:
+    from cablescope.store.postgres_schema import missing_indexes
+
+    url = pg_cluster.create_db("small")
+    with open_store(url) as store:
+        store.write_batch(list(cablescope.read(seeds_dir)))
+        assert not missing_indexes(store.db)  # type: ignore[attr-defined]

@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 
 from cablescope.search import parse_query
 from cablescope.search.snippets import fold
-from cablescope.store.postgres_text import NOTHING, matches, relaxed, tsquery, tsvector, words
+from cablescope.store.postgres_text import (
+    NOTHING,
+    matches,
+    relaxed,
+    tsquery,
+    tsvector,
+    vector,
+    words,
+)
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -94,3 +102,57 @@ def test_relaxed_queries_only_loosen() -> None:
 )
 def test_paragraph_matching(query: str, text: str, expected: bool) -> None:
     assert matches(parse_query(query), words(text)) is expected
+
+
+# -- binary vectors ---------------------------------------------------------------------------
+def _decoded(data: bytes) -> dict[str, list[tuple[int, str]]]:
+    """PostgreSQL's binary `tsvector` (``tsvectorsend`` layout) back to word → positions."""
+    count, at, found = int.from_bytes(data[:4], "big"), 4, {}
+    for _ in range(count):
+        end = data.index(b"\0", at)
+        word, at = data[at:end].decode(), end + 1
+        npos, at = int.from_bytes(data[at : at + 2], "big"), at + 2
+        entries = [int.from_bytes(data[at + 2 * i : at + 2 * i + 2], "big") for i in range(npos)]
+        at += 2 * npos
+        found[word] = [(e & 0x3FFF, "DCBA"[e >> 14]) for e in entries]
+    assert at == len(data)
+    assert list(found) == sorted(found, key=lambda w: w.encode())  # byte order
+    return found
+
+
+def _from_literal(literal: str) -> dict[str, list[tuple[int, str]]]:
+    """The text form (`tsvector`, plain words only) read the same way."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for entry in literal.split():
+        word, position = entry.rsplit(":", 1)
+        weight = position[-1] if position[-1] in "ABC" else "D"
+        found.setdefault(word, []).append((int(position.rstrip("ABC")), weight))
+    return {word: sorted(found[word]) for word in sorted(found)}
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        [
+            (["Iran", "talks", "on", "the", "nuclear", "talks"], "A"),
+            (["talks", "resumed", "in", "Vienna"], ""),
+        ],
+        [([], "A"), (words("Sécurité ÉTAT naïve façade 08STATE1234 the the"), "")],
+        [(["london", "embassy"], "A"), (["secstate", "washdc", "london"], "B")],
+    ],
+)
+def test_binary_vectors_hold_what_the_text_form_says(parts: list) -> None:
+    parts = [([w.lower() for w in found], weight) for found, weight in parts]
+    assert _decoded(vector(*parts)) == _from_literal(tsvector(*parts))
+
+
+def test_binary_vectors_keep_postgresql_limits() -> None:
+    many = _decoded(vector((["the"] * 300 + ["end"], "")))
+    assert [p for p, _ in many["the"]] == list(range(1, 257))  # 256 positions a word
+    assert many["end"] == [(301, "D")]
+    long = _decoded(vector((["filler"] * 17_000 + ["zyzzyva", "filler"], "A")))
+    assert long["zyzzyva"] == [(16383, "A")]  # past the last position: clamped
+    assert [p for p, _ in long["filler"]] == list(range(1, 257))
+    cut = _decoded(vector((["x" * 3000], "")))
+    assert list(cut) == ["x" * 2047]  # a word cut to 2,047 bytes
+    assert _decoded(vector(([], "A"))) == {}

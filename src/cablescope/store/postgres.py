@@ -10,12 +10,22 @@ assigned in input order, the default version is elected by SQLite's rule, and th
 reads the same rows in the same order, so equal input gives an equal `checksum()` on both
 backends. A batch that fails (the server stopped, the connection lost) rolls back whole and
 raises `PostgresStoreError` naming the server; rerunning the ingest skips what is stored.
+
+What makes a load fast: `versions` goes in as a binary COPY with its word vectors already
+in PostgreSQL's binary form (`postgres_text.vector`: the server parsed the text form one
+character at a time, a third of its work); a first batch of `DEFER_MIN` or more into an
+empty archive drops the secondary and full-text indexes, which `finish_load` (called by
+`close`) builds once at the end, several times cheaper than growing them batch by batch —
+a writer that dies first leaves them to the next open of the archive; and the writer's
+commits do not wait for the disk (``synchronous_commit = off``: a crash may lose the last
+batches, which the rerun that any failure needs stores again), `finish_load` flushing them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -23,13 +33,15 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
+from psycopg.adapt import Dumper
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.pq import Format
 from psycopg.types.json import Jsonb
 
 from cablescope.errors import CableError, StoreError
 from cablescope.store import BatchResult, Store
 from cablescope.store import postgres_schema as schema
-from cablescope.store.postgres_text import tsvector, words
+from cablescope.store.postgres_text import vector, words
 from cablescope.store.records import (
     PARAGRAPH_COLUMNS,
     VERSION_COLUMNS,
@@ -49,6 +61,32 @@ class PostgresStoreError(StoreError):
 
 
 _VERSION_COLUMNS = (*VERSION_COLUMNS, "is_current")
+#: Column types of `versions` for its binary COPY (binary fields must match exactly).
+_TSVECTOR_OID = 3614
+_INTEGERS = ("number", "year", "class_rank", "redactions", "paragraph_count", "problem_count")
+_VERSION_TYPES: list[str | int] = [
+    {"id": "int8", "raw": "bytea", "is_current": "bool", "synthetic": "int4"}.get(
+        column, "int4" if column in _INTEGERS else "text"
+    )
+    for column in _VERSION_COLUMNS
+] + [_TSVECTOR_OID] * 3
+#: A first batch at least this big into an empty archive is a bulk load: the secondary and
+#: full-text indexes are dropped and built once at the end (`finish_load`).
+DEFER_MIN = 50
+
+
+class _Vector(bytes):
+    """A `tsvector` in PostgreSQL's binary form (`postgres_text.vector`)."""
+
+
+class _VectorDumper(Dumper):
+    format = Format.BINARY
+    oid = _TSVECTOR_OID
+
+    def dump(self, obj: bytes) -> bytes:
+        return obj
+
+
 _CHILD_COLUMNS = {
     "recipients": ("role", "position", "route", "name", "station", "precedence", "mcn"),
     "tags": ("position", "tag"),
@@ -130,14 +168,23 @@ class PostgresStore(Store):
         self.server = describe(url)
         self.read_only = read_only
         self._conninfo = make_conninfo(url, application_name="cablescope")
+        #: True while this writer holds back the indexes of a bulk load; None before it
+        #: wrote; `_async` while its commits wait for the disk no longer (`finish_load`).
+        self._bulk: bool | None = None
+        self._async = False
+        #: A search runs in a transaction of its own (`postgres_search.planned`): threads
+        #: that share this store (a web server's may) take turns, as their statements do.
+        self._searching = threading.Lock()
         try:
             self.db = psycopg.connect(self._conninfo, autocommit=True)
         except psycopg.Error as exc:
             raise self.error(exc, "cannot connect") from exc
+        self.db.adapters.register_dumper(_Vector, _VectorDumper)
         try:
             if read_only:  # a guard against writes by mistake, on the server's side too
                 self.db.execute("SET default_transaction_read_only = on")
             self._schema()
+            self._repair()
         except BaseException as exc:
             self.db.close()
             if isinstance(exc, psycopg.Error):
@@ -168,6 +215,17 @@ class PostgresStore(Store):
         if done is None or schema.pending(done):
             schema.migrate(self.db)
 
+    def _repair(self) -> None:
+        """Build the indexes of a bulk load that stopped before it could (crash, server
+        stopped): a reader opens a writer connection for it, as for a migration."""
+        if not schema.missing_indexes(self.db):
+            return
+        if not self.read_only:
+            schema.repair_indexes(self.db)
+            return
+        with psycopg.connect(self._conninfo, autocommit=True) as writer:
+            schema.repair_indexes(writer)
+
     # -- writing ------------------------------------------------------------------------------
     def write_rows(
         self, rows: Sequence[VersionRows], errors: Sequence[CableError] = ()
@@ -194,8 +252,16 @@ class PostgresStore(Store):
     ) -> BatchResult:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         result = BatchResult(cables=len(rows))
+        if not self._async:
+            # A batch lost to a crash is only redone by the rerun, which any failure needs
+            # anyway: no waiting for the disk per batch; `finish_load` flushes at the end.
+            self.db.execute("SET synchronous_commit = off")
+            self._async = True
+        deferred = False
         with self.db.transaction(), self.db.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (schema.LOCK_KEY,))
+            if self._bulk is None and len(rows) >= DEFER_MIN:
+                deferred = schema.defer_indexes(self.db)
             paired = self._insert_versions(cur, rows, now, result, clean)
             result.new_sources = self._insert_sources(cur, paired, now)
             seen = {(str(e.source or "?"), str(e.reason or e)) for e in errors}
@@ -204,7 +270,25 @@ class PostgresStore(Store):
                     "INSERT INTO read_errors VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
                     [(_text(s, True), _text(r, True), now) for s, r in sorted(seen)],
                 )
+        if self._bulk is None:
+            self._bulk = deferred
         return result
+
+    def finish_load(self) -> list[str]:
+        """End a load: build the indexes it deferred (with `schema.BUILD_MEMORY`, then
+        ANALYZE) and make its commits durable; the indexes built. `close` calls it."""
+        built: list[str] = []
+        if self._bulk:
+            try:
+                built = schema.build_indexes(self.db)
+            finally:
+                self.db.execute("SELECT pg_advisory_unlock_all()")
+        self._bulk = False
+        if self._async:  # a synchronous commit flushes every commit before it
+            self.db.execute("SET synchronous_commit = on")
+            self.db.execute("SELECT txid_current()")
+            self._async = False
+        return built
 
     def _insert_versions(
         self,
@@ -224,7 +308,9 @@ class PostgresStore(Store):
             if key not in known:
                 known[key] = next_id
                 counts[r.cable_id] += 1
-                r.version.update(id=next_id, number=counts[r.cable_id], ingested_at=now)
+                # A transfer (`commands.transfer`) brings each version's own ingest time.
+                stamp = r.version.get("ingested_at") or now
+                r.version.update(id=next_id, number=counts[r.cable_id], ingested_at=stamp)
                 released = r.version["released"] or ""
                 _elect(ranks, r.cable_id, (released, -r.version["redactions"], next_id), next_id)
                 fresh.append((r, next_id))
@@ -262,16 +348,19 @@ class PostgresStore(Store):
         winners: dict[str, int],
         clean: bool,
     ) -> None:
-        columns = sql.SQL(", ").join(map(sql.Identifier, (*_VERSION_COLUMNS, "words", "party")))
-        with cur.copy(sql.SQL("COPY versions ({}) FROM STDIN").format(columns)) as copy:
+        names = (*_VERSION_COLUMNS, "words", "party", "subject_words")
+        columns = sql.SQL(", ").join(map(sql.Identifier, names))
+        statement = sql.SQL("COPY versions ({}) FROM STDIN (FORMAT BINARY)").format(columns)
+        with cur.copy(statement) as copy:
+            copy.set_types(_VERSION_TYPES)
             for r, vid in fresh:
                 v = r.version
                 v["is_current"] = winners[r.cable_id] == vid
                 row = [v[c] for c in _VERSION_COLUMNS]
                 if clean:
                     row = [_text(x, True) for x in row]
-                text = tsvector((words(v["subject"]), "A"), (words(v["body"]), ""))
-                copy.write_row((*row, text, _party(r)))
+                vectors = v.pop(_VECTORS, None) or _vectors(r)
+                copy.write_row((*row, *map(_Vector, vectors)))
 
     def _copy_children(
         self,
@@ -302,15 +391,16 @@ class PostgresStore(Store):
         self, cur: psycopg.Cursor, paired: list[tuple[VersionRows, int]], now: str
     ) -> int:
         """Sources not stored yet (by `source_key`); how many were new."""
-        keys = [r.source["source_key"] for r, _ in paired]
+        keys = [r.source["source_key"] for r, _ in paired if r.source]
         cur.execute("SELECT source_key FROM sources WHERE source_key = ANY(%s)", (keys,))
         stored = {key for (key,) in cur}
         new: list[tuple[Any, ...]] = []
         for r, vid in paired:
             source = r.source
-            if source["source_key"] not in stored:
+            if source and source["source_key"] not in stored:  # a transfer's may be None
                 stored.add(source["source_key"])
-                new.append((vid, *(_text(source[c], True) for c in _SOURCE_COLUMNS[1:-1]), now))
+                stamp = source.get("ingested_at") or now  # a transfer keeps the original's
+                new.append((vid, *(_text(source[c], True) for c in _SOURCE_COLUMNS[1:-1]), stamp))
         if new:
             names = sql.SQL(", ").join(map(sql.Identifier, _SOURCE_COLUMNS))
             with cur.copy(sql.SQL("COPY sources ({}) FROM STDIN").format(names)) as copy:
@@ -399,7 +489,8 @@ class PostgresStore(Store):
         from cablescope.store.postgres_search import search
 
         try:
-            return search(self.db, query_ast, limit=limit, offset=offset, sort=sort)
+            with self._searching:
+                return search(self.db, query_ast, limit=limit, offset=offset, sort=sort)
         except psycopg.OperationalError as exc:
             raise self.error(exc, "searching") from exc
 
@@ -413,7 +504,8 @@ class PostgresStore(Store):
         from cablescope.store.postgres_facets import facets
 
         try:
-            return facets(self.db, query_ast, fields=fields, limit=limit)
+            with self._searching:
+                return facets(self.db, query_ast, fields=fields, limit=limit)
         except psycopg.OperationalError as exc:
             raise self.error(exc, "counting facets") from exc
 
@@ -421,7 +513,8 @@ class PostgresStore(Store):
         from cablescope.store.postgres_facets import histogram
 
         try:
-            return histogram(self.db, query_ast, interval=interval)
+            with self._searching:
+                return histogram(self.db, query_ast, interval=interval)
         except psycopg.OperationalError as exc:
             raise self.error(exc, "counting dates") from exc
 
@@ -491,6 +584,8 @@ class PostgresStore(Store):
             )
 
     def close(self) -> None:
+        with contextlib.suppress(psycopg.Error):  # already lost: the next open builds them
+            self.finish_load()
         with contextlib.suppress(psycopg.Error):  # already lost: nothing to flush
             self.db.close()
 
@@ -603,7 +698,29 @@ def _elect(
         ranks[cable_id] = (key, vid)
 
 
-def _party(rows: VersionRows) -> str:
+#: Where `prepare_vectors` leaves a version's word vectors, for `_copy_versions` to take.
+_VECTORS = "_vectors"
+
+
+def _vectors(rows: VersionRows) -> tuple[bytes, bytes, bytes]:
+    """The word vectors of a version: its text's (`words`), its parties', its subject's."""
+    v = rows.version
+    subject = words(v["subject"])
+    return (
+        vector((subject, "A"), (words(v["body"]), "")),
+        _party(rows),
+        vector((subject, "A")),
+    )
+
+
+def prepare_vectors(rows: Sequence[VersionRows]) -> None:
+    """Build the word vectors of `rows` now, where they are read (a transfer's worker
+    process), so that the writer only sends them; `write_rows` builds those missing."""
+    for r in rows:
+        r.version[_VECTORS] = _vectors(r)
+
+
+def _party(rows: VersionRows) -> bytes:
     """The ``from:``/``to:`` vector: origin and sender (weight A), then each TO and INFO
     name and station (weight B), in SQLite's `party_fts` order (info before to)."""
     v = rows.version
@@ -612,7 +729,7 @@ def _party(rows: VersionRows) -> str:
     for recipient in sorted(rows.recipients, key=lambda r: (r[0], r[1])):
         if recipient[0] in ("to", "info"):
             addressees += words(recipient[3]) + words(recipient[4])
-    return tsvector((sender, "A"), (addressees, "B"))
+    return vector((sender, "A"), (addressees, "B"))
 
 
 def _text(value: Any, clean: bool) -> Any:
@@ -624,4 +741,4 @@ def _text(value: Any, clean: bool) -> Any:
     return value.encode("utf-8", "replace").decode("utf-8") if not value.isascii() else value
 
 
-__all__ = ["PostgresStore", "PostgresStoreError", "describe"]
+__all__ = ["PostgresStore", "PostgresStoreError", "describe", "prepare_vectors"]

@@ -213,11 +213,105 @@ ALTER TABLE versions ALTER COLUMN record SET COMPRESSION lz4;
 ALTER TABLE paragraphs ALTER COLUMN text SET COMPRESSION lz4;
 """
 
+#: 2: the subject's words on their own (the weight-A part of `words`, small and stored in
+#: the row) with their own index, so that relevance's first tier (cables whose subject
+#: matches) and its rank read no full-text vector, which at 250k cables took seconds; and
+#: the current versions in date order both ways (newest first with NULLs last, as searches
+#: sort), so that a broad query's page by date stops after its first rows. The full-text
+#: index holds current versions only: a count of a word's cables then reads the index
+#: alone (no row of a vacuumed table), where it read tens of thousands of rows.
+_V2_COLUMNS = """
+ALTER TABLE versions ADD COLUMN subject_words TSVECTOR;
+UPDATE versions SET subject_words = ts_filter(words, '{a}');
+ALTER TABLE versions ALTER COLUMN subject_words SET NOT NULL
+"""
+_V2_INDEXES = """
+DROP INDEX IF EXISTS versions_words;
+CREATE INDEX versions_words ON versions USING gin (words) WHERE is_current;
+CREATE INDEX versions_subject ON versions USING gin (subject_words) WHERE is_current;
+CREATE INDEX versions_newest ON versions (date DESC NULLS LAST, cable_id) WHERE is_current;
+CREATE INDEX versions_oldest ON versions (date, cable_id) WHERE is_current;
+"""
+
 #: (number, name, statements, optional statements) in order; append only.
 MIGRATIONS: tuple[tuple[int, str, str, str], ...] = (
     (1, "tables, indexes and views", _V1_TABLES + _V1_INDEXES + _V1_VIEWS, _V1_OPTIONAL),
+    (2, "subject vectors, date order", _V2_COLUMNS + ";" + _V2_INDEXES, ""),
 )
 LATEST = MIGRATIONS[-1][0]
+
+#: Held (session-level) by the writer that deferred the indexes of an empty archive for
+#: a bulk load, until it has built them: nobody else builds them meanwhile.
+BULK_KEY = 0x63626C6B  # "cblk"
+#: Indexes a bulk load into an empty archive drops and builds at the end: one sorted build
+#: is several times cheaper than growing them row by row (the GIN indexes above all). The
+#: primary keys and unique constraints stay: the writer looks rows up through them.
+DEFERRED = tuple(
+    {
+        part.split()[2]: part.strip()  # a later migration's definition replaces an earlier
+        for part in (_V1_INDEXES + _V2_INDEXES).split(";")
+        if part.strip().startswith("CREATE")
+    }.items()
+)
+#: Memory for the deferred builds: a GIN build sorts its entries in it.
+BUILD_MEMORY = "1GB"
+
+
+def missing_indexes(db: psycopg.Connection) -> list[str]:
+    """The deferred indexes that are not there (a bulk load running, or one that stopped
+    before it could build them)."""
+    names = [name for name, _ in DEFERRED]
+    present = {
+        row[0]
+        for row in db.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND indexname = ANY(%s)",
+            (names,),
+        )
+    }
+    return [name for name in names if name not in present]
+
+
+def defer_indexes(db: psycopg.Connection) -> bool:
+    """In a write transaction holding `LOCK_KEY`: when the archive is empty, take
+    `BULK_KEY` and drop the deferred indexes; whether they were (`build_indexes` later)."""
+    if db.execute("SELECT EXISTS (SELECT 1 FROM versions)").fetchone()[0]:
+        return False
+    if not db.execute("SELECT pg_try_advisory_lock(%s)", (BULK_KEY,)).fetchone()[0]:
+        return False
+    for name, _ in DEFERRED:
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+    return True
+
+
+def build_indexes(db: psycopg.Connection) -> list[str]:
+    """Build the deferred indexes that are missing (autocommit: one transaction each, so
+    a stop keeps those done), then refresh the planner's statistics; the names built."""
+    missing = missing_indexes(db)
+    if missing:
+        db.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
+        for name, statement in DEFERRED:
+            if name in missing:
+                db.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+        db.execute("RESET maintenance_work_mem")
+        # VACUUM, not ANALYZE alone: it also marks the loaded pages all-visible, which a
+        # count from an index needs to skip the rows (autovacuum would do it later anyway).
+        db.execute("VACUUM (ANALYZE)")
+    return missing
+
+
+def repair_indexes(db: psycopg.Connection) -> list[str]:
+    """`build_indexes` when a bulk load stopped before building them (no writer holds
+    `BULK_KEY`); nothing when they are all there or a load is still running."""
+    if not missing_indexes(db):
+        return []
+    if not db.execute("SELECT pg_try_advisory_lock(%s)", (BULK_KEY,)).fetchone()[0]:
+        return []
+    try:
+        return build_indexes(db)
+    finally:
+        db.execute("SELECT pg_advisory_unlock(%s)", (BULK_KEY,))
+
 
 _CREATE_LEDGER = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -268,4 +362,18 @@ def pending(applied: Sequence[int]) -> list[tuple[int, str, str, str]]:
     return [migration for migration in MIGRATIONS if migration[0] not in done]
 
 
-__all__ = ["LATEST", "LOCK_KEY", "MIGRATIONS", "applied", "migrate", "pending", "statements"]
+__all__ = [
+    "BULK_KEY",
+    "DEFERRED",
+    "LATEST",
+    "LOCK_KEY",
+    "MIGRATIONS",
+    "applied",
+    "build_indexes",
+    "defer_indexes",
+    "migrate",
+    "missing_indexes",
+    "pending",
+    "repair_indexes",
+    "statements",
+]

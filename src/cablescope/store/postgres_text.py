@@ -25,6 +25,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+import numpy as np
+
 from cablescope.search.query import And, Node, Not, Or, Phrase, Term
 
 _WORD = re.compile(r"[^\W_]+")
@@ -57,14 +59,61 @@ def words(text: str | None) -> list[str]:
     letters and digits, lower case, diacritics dropped (``Sécurité`` → ``securite``).
 
     Whole-text string operations, no loop over words: this runs over every cable loaded.
-    (Compatibility forms such as ``¼`` therefore become two words, ``1 4``, where the
-    word-at-a-time `snippets.fold` keeps one; queries are cut the same way, so they match.)"""
+    Only the few words that hold non-ASCII characters (found with array operations) are
+    folded one by one (NFKD, marks dropped, lower case, other symbols as separators), each
+    fold remembered: the same as folding the whole text, which a regular-expression pass
+    over every character made the costliest step of a load. (Compatibility forms such as
+    ``¼`` therefore become two words,
+    ``1 4``, where the word-at-a-time `snippets.fold` keeps one; queries are cut the same
+    way, so they match.)"""
     if not text:
         return []
+    data = text.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS)
+    if text.isascii():
+        return data.decode("ascii").split()
+    # Where the words with non-ASCII bytes start and end (the bytes are spaces between words).
+    codes = np.frombuffer(data, dtype=np.uint8)
+    spaces = np.flatnonzero(codes == 32)
+    high = np.flatnonzero(codes >= 128)
+    at = np.searchsorted(spaces, high)
+    starts = np.where(at > 0, spaces[np.maximum(at - 1, 0)] + 1 if len(spaces) else 0, 0)
+    ends = np.append(spaces, len(data))[at]
+    pieces: list[str] = []
+    done = 0
+    for start, end in sorted(set(zip(starts.tolist(), ends.tolist(), strict=True))):
+        folded = _fold_word(data[start:end].decode("utf-8", "surrogatepass"))
+        if folded == _SIGMA:  # lower case of Σ depends on the letters around it
+            return _fold_whole(text)
+        pieces += (data[done:start].decode("ascii"), folded)
+        done = end
+    pieces.append(data[done:].decode("ascii"))
+    return " ".join(pieces).split()
+
+
+#: Capital sigma: lower-cased to ς or σ by the letters around it (across punctuation
+#: too), so a text that holds one, even as a compatibility form, is folded whole.
+_SIGMA = "\u03a3"
+_FOLDED: dict[str, str] = {}
+
+
+def _fold_word(word: str) -> str:
+    """A word with non-ASCII characters folded as `_fold_whole` folds them (spaces where
+    it splits; `_SIGMA` when that depends on its context), remembered: the same few such
+    words recur across a corpus."""
+    done = _FOLDED.get(word)
+    if done is None:
+        decomposed = unicodedata.normalize("NFKD", word)
+        done = _SIGMA if _SIGMA in decomposed else " ".join(_fold_whole(decomposed))
+        if len(_FOLDED) >= 200_000:
+            _FOLDED.clear()
+        _FOLDED[word] = done
+    return done
+
+
+def _fold_whole(text: str) -> list[str]:
+    text = _combining().sub("", unicodedata.normalize("NFKD", text)).lower()
     if not text.isascii():
-        text = _combining().sub("", unicodedata.normalize("NFKD", text)).lower()
-        if not text.isascii():
-            text = _NON_WORD.sub(" ", text)
+        text = _NON_WORD.sub(" ", text)
     return (
         text.encode("utf-8", "surrogatepass")
         .translate(_ASCII_WORDS)
@@ -130,6 +179,107 @@ def tsvector(*parts: tuple[Sequence[str], str]) -> str:
     return " ".join(
         map(str.__add__, map(tokens.__getitem__, order), map(suffixes.__getitem__, order))
     )
+
+
+#: Weight letters → the two high bits of a position in PostgreSQL's binary `tsvector`.
+_WEIGHT_BITS = {"A": 3, "B": 2, "C": 1, "": 0}
+#: Positions a word keeps (PostgreSQL's MAXNUMPOS); its binary input refuses more.
+MAX_POSITIONS = 256
+_KINDS = np.array([0, 1, 2], dtype=np.int8)
+
+
+def vector(*parts: tuple[Sequence[str], str]) -> bytes:
+    """`tsvector` of (words, weight) parts, as `tsvector` builds it, in PostgreSQL's binary
+    form (``tsvectorrecv``): entry count, then per distinct word (byte order) the word, a
+    NUL, its number of positions and the positions, weight in the top two bits.
+
+    Why: the server parses the text form a character at a time, which was a third of its
+    work on a load; the binary form it only copies. Built with whole-array operations (the
+    words of a cable numbered by distinct word, positions grouped by a stable sort), not a
+    loop over words. Texts past the last position take `_vector_slowly`."""
+    tokens: list[str] = []
+    positions: list[np.ndarray] = []
+    position = 1
+    for found, weight in parts:
+        if not found:
+            continue
+        if position + len(found) > MAX_POSITION:
+            return _vector_slowly(parts)
+        tokens += found
+        bits = _WEIGHT_BITS[weight] << 14
+        positions.append(np.arange(position + bits, position + bits + len(found), dtype=np.uint16))
+        position += len(found) + 1
+    if not tokens:
+        return b"\0\0\0\0"
+    lexemes = sorted(set(tokens))
+    text = "\0".join(lexemes) + "\0"
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) > _MAX_INPUT_BYTES or max(map(len, lexemes)) > MAX_LEXEME_BYTES // 4:
+        return _vector_slowly(parts)  # a word that may be too long, or too many words
+    # Numbered per cable (a small dictionary stays in the CPU cache; a corpus-wide one was
+    # slower), then a stable sort groups each word's positions, ascending.
+    index = dict(zip(lexemes, range(len(lexemes)), strict=True))
+    ids = np.array(list(map(index.__getitem__, tokens)), dtype=np.int32)
+    grouped = np.concatenate(positions)[np.argsort(ids, kind="stable")]
+    counts = np.bincount(ids, minlength=len(lexemes))
+    if counts.max() > MAX_POSITIONS:  # a word's first 256 positions only
+        starts = np.repeat(np.cumsum(counts) - counts, counts)
+        grouped = grouped[np.arange(len(grouped)) - starts < MAX_POSITIONS]
+        counts = np.minimum(counts, MAX_POSITIONS)
+    if len(data) == len(text):
+        sizes = np.fromiter(map(len, lexemes), dtype=np.int64, count=len(lexemes)) + 1
+    else:
+        sizes = np.array([len(w.encode("utf-8", "surrogatepass")) + 1 for w in lexemes])
+    # Three runs of bytes per word (word and NUL, count, positions), laid out by kind.
+    lengths = np.empty(3 * len(lexemes), dtype=np.int64)
+    lengths[0::3], lengths[1::3], lengths[2::3] = sizes, 2, 2 * counts
+    kinds = np.repeat(np.tile(_KINDS, len(lexemes)), lengths)
+    out = np.empty(4 + len(kinds), dtype=np.uint8)
+    out[:4] = np.frombuffer(len(lexemes).to_bytes(4, "big"), dtype=np.uint8)
+    body = out[4:]
+    body[kinds == 0] = np.frombuffer(data, dtype=np.uint8)
+    body[kinds == 1] = counts.astype(">u2").view(np.uint8)
+    body[kinds == 2] = grouped.astype(">u2").view(np.uint8)
+    return out.tobytes()
+
+
+def _vector_slowly(parts: Sequence[tuple[Sequence[str], str]]) -> bytes:
+    """`vector` for what the fast path leaves out, with the text form's rules: words past
+    position 16,383 all at that position (each word once, within the input budget), words
+    cut to 2,047 bytes, a position given twice kept once with its highest weight, 256
+    positions per word."""
+    entries: dict[str, dict[int, int]] = {}
+    position, budget = 1, _MAX_INPUT_BYTES
+    for found, weight in parts:
+        if not found:
+            continue
+        bits = _WEIGHT_BITS[weight]
+        for offset, token in enumerate(found):
+            word = _cut(token)
+            at = min(position + offset, MAX_POSITION)
+            held = entries.get(word)
+            if held is None:
+                budget -= len(word.encode("utf-8", "surrogatepass")) + 1
+                if budget < 0:
+                    continue
+                held = entries[word] = {}
+            if held.get(at, -1) < bits:
+                held[at] = bits
+        position = min(MAX_POSITION, position + len(found) + 1)
+    chunks = [len(entries).to_bytes(4, "big")]
+    for word in sorted(entries):
+        held = entries[word]
+        kept = sorted(held)[:MAX_POSITIONS]
+        chunks.append(word.encode("utf-8", "surrogatepass") + b"\0" + len(kept).to_bytes(2, "big"))
+        chunks.append(b"".join(((held[p] << 14) | p).to_bytes(2, "big") for p in kept))
+    return b"".join(chunks)
+
+
+def _cut(word: str) -> str:
+    """`word` cut to PostgreSQL's longest word (2,047 bytes), whole characters only."""
+    if len(word) <= MAX_LEXEME_BYTES // 4:
+        return word
+    return word.encode("utf-8", "surrogatepass")[:MAX_LEXEME_BYTES].decode("utf-8", "ignore")
 
 
 # -- queries --------------------------------------------------------------------------------
@@ -241,6 +391,7 @@ __all__ = [
     "relaxed",
     "tsquery",
     "tsvector",
+    "vector",
     "with_negatives",
     "words",
 ]
