@@ -181,6 +181,64 @@ def where(
     return sql, params
 
 
+class StoredMentions:
+    """The `Store` methods on stored mentions for a backend whose module (`sqlite_mentions`,
+    `postgres_mentions`) offers the same functions over its connection: the backends differ
+    in SQL only, so the methods are written once here."""
+
+    db: Any
+    read_only: bool
+    url: str
+
+    def _mention_backend(self) -> Any:
+        """The backend's mentions module (imported when first asked for)."""
+        raise NotImplementedError
+
+    def _writable(self) -> Any:
+        if self.read_only:
+            raise PermissionError(f"{self.url} is open read-only")
+        return self._mention_backend()
+
+    def has_mentions(self) -> bool:
+        return bool(self._mention_backend().has_mentions(self.db))
+
+    def mention_progress(self) -> tuple[int, int]:
+        return self._mention_backend().progress(self.db)
+
+    def pending_mentions(self, batch_size: int = 200) -> Any:
+        return self._mention_backend().pending(self.db, batch_size)
+
+    def write_mentions(self, rows: Any) -> int:
+        return self._writable().write(self.db, rows)
+
+    def prune_mentions(self, *, everything: bool = False) -> int:
+        return self._writable().prune(self.db, everything=everything)
+
+    def mentions(
+        self,
+        entity: Any,
+        *,
+        marking: Any = None,
+        limit: int | None = 50,
+        offset: int = 0,
+        count: bool = True,
+    ) -> Any:
+        return self._mention_backend().mentions(
+            self.db,
+            as_selects(entity),
+            marking_filter(marking),
+            limit=limit,
+            offset=offset,
+            count=count,
+        )
+
+    def mention_counts(self, entity: Any) -> dict[str, Any]:
+        return self._mention_backend().counts(self.db, as_selects(entity))
+
+    def mention_entities(self, ids: Sequence[str]) -> dict[str, int]:
+        return self._mention_backend().entity_sizes(self.db, ids)
+
+
 __all__ = [
     "COLUMNS",
     "FRESH",
@@ -191,6 +249,7 @@ __all__ = [
     "MentionPage",
     "MentionRow",
     "Select",
+    "StoredMentions",
     "as_selects",
     "level_of",
     "marking_filter",

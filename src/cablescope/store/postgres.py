@@ -41,6 +41,7 @@ from psycopg.types.json import Jsonb
 from cablescope.errors import CableError, StoreError
 from cablescope.store import BatchResult, Store
 from cablescope.store import postgres_schema as schema
+from cablescope.store.mentions import StoredMentions
 from cablescope.store.postgres_text import vector, words
 from cablescope.store.records import (
     PARAGRAPH_COLUMNS,
@@ -160,7 +161,7 @@ def _public_url(url: str) -> str:
     )
 
 
-class PostgresStore(Store):
+class PostgresStore(StoredMentions, Store):
     """An archive in a PostgreSQL database (its schema created or upgraded on open)."""
 
     def __init__(self, url: str, *, read_only: bool = False) -> None:
@@ -589,67 +590,11 @@ class PostgresStore(Store):
         with contextlib.suppress(psycopg.Error):  # already lost: nothing to flush
             self.db.close()
 
-    # -- entity mentions: their own tables (`postgres_mentions`), made on first write -------
-    def has_mentions(self) -> bool:
+    # -- entity mentions: their own tables (`postgres_mentions`), made on first write ---------
+    def _mention_backend(self) -> Any:
         from cablescope.store import postgres_mentions
 
-        return postgres_mentions.has_mentions(self.db)
-
-    def mention_progress(self) -> tuple[int, int]:
-        from cablescope.store import postgres_mentions
-
-        return postgres_mentions.progress(self.db)
-
-    def pending_mentions(self, batch_size: int = 200) -> Iterator[tuple[int, dict[str, Any]]]:
-        from cablescope.store import postgres_mentions
-
-        return postgres_mentions.pending(self.db, batch_size)
-
-    def write_mentions(self, rows: Any) -> int:
-        if self.read_only:
-            raise PermissionError(f"{self.url} is open read-only")
-        from cablescope.store import postgres_mentions
-
-        return postgres_mentions.write(self.db, rows)
-
-    def prune_mentions(self, *, everything: bool = False) -> int:
-        if self.read_only:
-            raise PermissionError(f"{self.url} is open read-only")
-        from cablescope.store import postgres_mentions
-
-        return postgres_mentions.prune(self.db, everything=everything)
-
-    def mentions(
-        self,
-        entity: Any,
-        *,
-        marking: Any = None,
-        limit: int | None = 50,
-        offset: int = 0,
-        count: bool = True,
-    ) -> Any:
-        from cablescope.store import postgres_mentions
-        from cablescope.store.mentions import as_selects, marking_filter
-
-        return postgres_mentions.mentions(
-            self.db,
-            as_selects(entity),
-            marking_filter(marking),
-            limit=limit,
-            offset=offset,
-            count=count,
-        )
-
-    def mention_counts(self, entity: Any) -> dict[str, Any]:
-        from cablescope.store import postgres_mentions
-        from cablescope.store.mentions import as_selects
-
-        return postgres_mentions.counts(self.db, as_selects(entity))
-
-    def mention_entities(self, ids: Sequence[str]) -> dict[str, int]:
-        from cablescope.store import postgres_mentions
-
-        return postgres_mentions.entity_sizes(self.db, ids)
+        return postgres_mentions
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from cablescope.errors import CableError
 from cablescope.store import BatchResult, Store
+from cablescope.store.mentions import StoredMentions
 from cablescope.store.records import (
     PARAGRAPH_COLUMNS,
     VERSION_COLUMNS,
@@ -118,7 +119,7 @@ class _Added:
     rows: dict[str, int]
 
 
-class SQLiteStore(Store):
+class SQLiteStore(StoredMentions, Store):
     """An archive in one SQLite file (created with its schema on first open)."""
 
     def __init__(self, path: str, *, read_only: bool = False) -> None:
@@ -500,66 +501,10 @@ class SQLiteStore(Store):
             self.db.close()
 
     # -- entity mentions: their own tables (`sqlite_mentions`), made on first write ---------
-    def has_mentions(self) -> bool:
+    def _mention_backend(self) -> Any:
         from cablescope.store import sqlite_mentions
 
-        return sqlite_mentions.has_mentions(self.db)
-
-    def mention_progress(self) -> tuple[int, int]:
-        from cablescope.store import sqlite_mentions
-
-        return sqlite_mentions.progress(self.db)
-
-    def pending_mentions(self, batch_size: int = 200) -> Iterator[tuple[int, dict[str, Any]]]:
-        from cablescope.store import sqlite_mentions
-
-        return sqlite_mentions.pending(self.db, batch_size)
-
-    def write_mentions(self, rows: Any) -> int:
-        if self.read_only:
-            raise PermissionError(f"{self.path} is open read-only")
-        from cablescope.store import sqlite_mentions
-
-        return sqlite_mentions.write(self.db, rows)
-
-    def prune_mentions(self, *, everything: bool = False) -> int:
-        if self.read_only:
-            raise PermissionError(f"{self.path} is open read-only")
-        from cablescope.store import sqlite_mentions
-
-        return sqlite_mentions.prune(self.db, everything=everything)
-
-    def mentions(
-        self,
-        entity: Any,
-        *,
-        marking: Any = None,
-        limit: int | None = 50,
-        offset: int = 0,
-        count: bool = True,
-    ) -> Any:
-        from cablescope.store import sqlite_mentions
-        from cablescope.store.mentions import as_selects, marking_filter
-
-        return sqlite_mentions.mentions(
-            self.db,
-            as_selects(entity),
-            marking_filter(marking),
-            limit=limit,
-            offset=offset,
-            count=count,
-        )
-
-    def mention_counts(self, entity: Any) -> dict[str, Any]:
-        from cablescope.store import sqlite_mentions
-        from cablescope.store.mentions import as_selects
-
-        return sqlite_mentions.counts(self.db, as_selects(entity))
-
-    def mention_entities(self, ids: Sequence[str]) -> dict[str, int]:
-        from cablescope.store import sqlite_mentions
-
-        return sqlite_mentions.entity_sizes(self.db, ids)
+        return sqlite_mentions
 
 
 def _upgrade(path: str) -> None:
