@@ -6,7 +6,9 @@ promises (status, content type, body).
 The operations that need an account are run twice: anonymous, where every answer must be
 the documented 401 (before any parameter is even looked at), and signed in with a real API
 token of a user who already has a note, a tag, a collection and a collection shared with
-them by someone else (so that small generated ids meet real things, theirs and not).
+them by someone else (so that small generated ids meet real things, theirs and not). The
+administrator's operations are run a third time, with an administrator's token; the user
+who is not one must get the documented 403 whatever the request.
 
 schemathesis' own pytest loader (`from_fixture`) does not run under pytest 9.2 (it sets
 the removed `Node._nodeid`), so each operation's strategy drives a Hypothesis test here."""
@@ -50,7 +52,8 @@ CHECKS = [
 ]
 HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 LONDON, STATE = "08LONDON3062", "09STATE65183"
-ANONYMOUS, SIGNED_IN = "anonymous", "signed-in"
+ANONYMOUS, SIGNED_IN, ADMIN = "anonymous", "signed-in", "admin"
+ADMIN_PATHS = "/api/v1/admin/"
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,23 @@ def _operations() -> list[Operation]:
             for path, methods in schema["paths"].items()
             for method, spec in methods.items()
         ),
-        # deletions last, so that the other operations still meet the user's things
-        key=lambda op: (op.method == "DELETE", op.path, op.method),
+        # deletions last, so that the other operations still meet the user's things, and
+        # the administrator's last of all (were a generated name to hit one of the users)
+        key=lambda op: (op.method == "DELETE", op.path.startswith(ADMIN_PATHS), op.path, op.method),
     )
 
 
 OPERATIONS = _operations()
+
+
+def _callers(op: Operation) -> tuple[str, ...]:
+    if not op.secured:
+        return (ANONYMOUS,)
+    return (
+        (ANONYMOUS, SIGNED_IN, ADMIN) if op.path.startswith(ADMIN_PATHS) else (ANONYMOUS, SIGNED_IN)
+    )
+
+
 #: Valid requests to every operation, invalid ones to those with a parameter or body to
 #: spoil; those that need an account anonymous and signed in, the others anonymous.
 CASES = [
@@ -90,7 +104,7 @@ CASES = [
     for op in OPERATIONS
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
     if op.has_parameters or mode is GenerationMode.POSITIVE
-    for who in ((ANONYMOUS, SIGNED_IN) if op.secured else (ANONYMOUS,))
+    for who in _callers(op)
 ]
 
 
@@ -98,6 +112,7 @@ CASES = [
 class Fuzzed:
     schema: Any
     token: str
+    admin_token: str
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +125,8 @@ def fuzzed(seeds_archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> 
         owner = accounts.add_user("owner", "owner-password")
         fuzzer = accounts.add_user("fuzzer", "fuzzer-password")
         secret, _ = accounts.create_token("fuzzer", "fuzz")
+        accounts.add_user("boss", "boss-password", admin=True)
+        admin_secret, _ = accounts.create_token("boss", "fuzz")
         shared = accounts.create_collection(owner, "Shared")
         accounts.add_item(owner, shared.id, STATE)
         assert accounts.share(owner, shared.id, "fuzzer")
@@ -119,7 +136,7 @@ def fuzzed(seeds_archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> 
         accounts.add_item(fuzzer, mine.id, LONDON)
         assert (shared.id, mine.id) == (1, 2)  # ids generated requests often name
     app = create_app(db, accounts=AccountSettings(hasher=HASHER))
-    yield Fuzzed(schemathesis.openapi.from_asgi("/api/v1/openapi.json", app), secret)
+    yield Fuzzed(schemathesis.openapi.from_asgi("/api/v1/openapi.json", app), secret, admin_secret)
 
 
 def test_every_operation_is_fuzzed(fuzzed: Fuzzed) -> None:
@@ -135,7 +152,7 @@ def test_every_operation_is_fuzzed(fuzzed: Fuzzed) -> None:
     assert {path for _, path in secured} == {
         path
         for _, path in served
-        if path.startswith(("/api/v1/me", "/api/v1/notes", "/api/v1/coll"))
+        if path.startswith(("/api/v1/me", "/api/v1/notes", "/api/v1/coll", ADMIN_PATHS))
     }
 
 
@@ -155,7 +172,8 @@ def test_no_server_error_and_answers_match_the_schema(
     fuzzed: Fuzzed, op: Operation, mode: GenerationMode, who: str
 ) -> None:
     operation = fuzzed.schema[op.path][op.method]
-    headers = {"Authorization": f"Bearer {fuzzed.token}"} if who == SIGNED_IN else None
+    token = {SIGNED_IN: fuzzed.token, ADMIN: fuzzed.admin_token}.get(who)
+    headers = {"Authorization": f"Bearer {token}"} if token else None
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
@@ -173,5 +191,9 @@ def test_no_server_error_and_answers_match_the_schema(
             assert _header(response, "cache-control") == "no-store"
             if who == ANONYMOUS:  # whatever else is wrong with the request
                 assert response.status_code == 401, response.text
+            elif who == SIGNED_IN and op.path.startswith(ADMIN_PATHS):  # not an administrator
+                sent = response.request.headers.get("Authorization")  # spoiled in negative mode
+                expected = 403 if headers and sent == headers["Authorization"] else 401
+                assert response.status_code == expected, response.text
 
     fuzz()

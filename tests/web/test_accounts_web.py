@@ -21,22 +21,15 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from tests.web.forms import SAME_SITE, Clock, csrf_of, post_form
+
 from cablescope.accounts import SessionPolicy, open_accounts
 from cablescope.api import create_app
 from cablescope.api.auth import AccountSettings
 
 HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-SAME_SITE = {"origin": "http://testserver"}
 CABLE = "08LONDON3062"
 IDLE, LIFETIME = 3600.0, 8 * 3600.0
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture(scope="module")
@@ -73,16 +66,6 @@ def _login(client: TestClient, name: str, password: str | None = None, **extra: 
     assert token is not None
     form = {"login_token": token.group(1), "name": name, "password": password or f"{name}-password"}
     return client.post("/login", data=form | extra, headers=SAME_SITE, follow_redirects=False)
-
-
-def _csrf(client: TestClient, path: str = "/me/notes") -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
-    assert found is not None
-    return found.group(1)
-
-
-def _post(client: TestClient, path: str, **form: str):
-    return client.post(path, data=form, headers=SAME_SITE, follow_redirects=False)
 
 
 def _notes(site, name: str) -> list:
@@ -126,7 +109,7 @@ def test_login_refuses_forged_forms(client) -> None:
 def test_logout_ends_the_session(client) -> None:
     _login(client, "alice")
     session = client.cookies.get("cablescope_session")
-    assert _post(client, "/logout", csrf=_csrf(client)).status_code == 303
+    assert post_form(client, "/logout", csrf=csrf_of(client)).status_code == 303
     client.cookies.set("cablescope_session", session)  # the old cookie, replayed
     assert client.get("/me/notes", follow_redirects=False).status_code == 303
 
@@ -135,14 +118,15 @@ def test_logout_ends_the_session(client) -> None:
 def test_note_on_a_paragraph_shows_beside_it(client, site, html) -> None:
     _login(client, "alice")
     text = "Check <script>alert(1)</script> against REF A"
-    answer = _post(client, f"/cable/{CABLE}/notes", csrf=_csrf(client), text=text, paragraph="2")
+    token = csrf_of(client)
+    answer = post_form(client, f"/cable/{CABLE}/notes", csrf=token, text=text, paragraph="2")
     assert answer.status_code == 303 and answer.headers["location"].endswith("#p2")
     page = html(client.get(f"/cable/{CABLE}").text)
     para = page.find(id="p2")
     assert para is not None and text in para.find(class_="user-notes").all_text
     assert all(script.attrs.get("src") for script in page.find_all("script"))
     assert [n.text for n in _notes(site, "alice") if n.paragraph == 2][-1] == text
-    assert _post(client, f"/cable/{CABLE}/notes", csrf=_csrf(client), text="x",
+    assert post_form(client, f"/cable/{CABLE}/notes", csrf=csrf_of(client), text="x",
                  paragraph="999").status_code == 400  # fmt: skip
 
 
@@ -150,19 +134,19 @@ def test_nobody_else_reads_or_changes_them(site) -> None:
     with _app(site) as alice, _app(site) as bob:
         _login(alice, "alice")
         _login(bob, "bob")
-        _post(alice, f"/cable/{CABLE}/notes", csrf=_csrf(alice), text="alice only")
-        _post(alice, f"/cable/{CABLE}/tags", csrf=_csrf(alice), op="add", tag="secret-tag")
+        post_form(alice, f"/cable/{CABLE}/notes", csrf=csrf_of(alice), text="alice only")
+        post_form(alice, f"/cable/{CABLE}/tags", csrf=csrf_of(alice), op="add", tag="secret-tag")
         note = next(n for n in _notes(site, "alice") if n.text == "alice only")
         assert "alice only" not in bob.get(f"/cable/{CABLE}").text
         assert "secret-tag" not in bob.get(f"/cable/{CABLE}").text
         assert "alice only" not in bob.get("/me/notes").text
-        bob_csrf = _csrf(bob)
+        bob_csrf = csrf_of(bob)
         for op in ("update", "delete"):
-            answer = _post(bob, f"/notes/{note.id}", csrf=bob_csrf, op=op, text="bob was here")
+            answer = post_form(bob, f"/notes/{note.id}", csrf=bob_csrf, op=op, text="bob was here")
             assert answer.status_code == 404
         assert any(n.text == "alice only" for n in _notes(site, "alice"))
         # alice's token does not work in bob's session either
-        answer = _post(bob, f"/notes/{note.id}", csrf=_csrf(alice), op="delete")
+        answer = post_form(bob, f"/notes/{note.id}", csrf=csrf_of(alice), op="delete")
         assert answer.status_code == 403
         assert any(n.id == note.id for n in _notes(site, "alice"))
 
@@ -171,20 +155,22 @@ def test_collections_shared_read_only(site, html) -> None:
     with _app(site) as alice, _app(site) as bob, _app(site) as carol:
         for client, name in ((alice, "alice"), (bob, "bob"), (carol, "carol")):
             _login(client, name)
-        answer = _post(alice, f"/cable/{CABLE}/collect", csrf=_csrf(alice), new="To reread")
+        answer = post_form(alice, f"/cable/{CABLE}/collect", csrf=csrf_of(alice), new="To reread")
         assert answer.status_code == 303
         link = re.search(r'href="/collections/(\d+)">To reread<', alice.get("/me/collections").text)
         assert link is not None
         path = f"/collections/{link.group(1)}"
         assert bob.get(path).status_code == 404
-        assert _post(alice, path, csrf=_csrf(alice), op="share", user="bob").status_code == 303
+        shared_with_bob = post_form(alice, path, csrf=csrf_of(alice), op="share", user="bob")
+        assert shared_with_bob.status_code == 303
         shared = bob.get(path)
         assert shared.status_code == 200 and CABLE in shared.text
         assert html(shared.text).find("form", class_="share-form") is None
         assert "To reread" in bob.get("/me/collections").text
         assert carol.get(path).status_code == 404
         for op in ("remove", "delete", "share", "rename"):
-            answer = _post(bob, path, csrf=_csrf(bob), op=op, cable=CABLE, user="carol", name="x")
+            token = csrf_of(bob)
+            answer = post_form(bob, path, csrf=token, op=op, cable=CABLE, user="carol", name="x")
             assert answer.status_code == 404
         assert CABLE in alice.get(path).text and carol.get(path).status_code == 404
         exported = bob.get(f"{path}/export?format=jsonl")
@@ -207,7 +193,7 @@ def test_posts_without_the_right_token_are_refused(client, site, token) -> None:
 def test_posts_from_another_site_are_refused(client, site) -> None:
     _login(client, "alice")
     before = len(_notes(site, "alice"))
-    form = {"text": "cross-site", "csrf": _csrf(client)}
+    form = {"text": "cross-site", "csrf": csrf_of(client)}
     foreign = {"origin": "https://evil.example"}
     assert client.post(f"/cable/{CABLE}/notes", data=form, headers=foreign).status_code == 403
     assert len(_notes(site, "alice")) == before
@@ -217,7 +203,7 @@ def test_anonymous_visitors_read_but_write_nothing(client, site) -> None:
     assert client.get(f"/cable/{CABLE}").status_code == 200
     assert "my-notes" not in client.get(f"/cable/{CABLE}").text
     before = len(_notes(site, "alice"))
-    answer = _post(client, f"/cable/{CABLE}/notes", text="anonymous", csrf="")
+    answer = post_form(client, f"/cable/{CABLE}/notes", text="anonymous", csrf="")
     assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
     assert client.get("/me/notes", follow_redirects=False).status_code == 303
     assert len(_notes(site, "alice")) == before
@@ -308,7 +294,7 @@ def test_pages_with_a_session_are_not_cached(client, html) -> None:
         assert "no-store" not in client.get(path).headers.get("cache-control", ""), path
     assert client.get("/login").headers.get("cache-control") == "no-store"  # its own token
     _login(client, "carol")
-    _post(client, f"/cable/{CABLE}/notes", csrf=_csrf(client), text="a note only carol sees")
+    post_form(client, f"/cable/{CABLE}/notes", csrf=csrf_of(client), text="a note only carol sees")
     for path in [*pages, "/me/notes", "/me/collections", "/api/v1/search?q=pakistan"]:
         answer = client.get(path)
         assert answer.headers.get("cache-control") == "no-store", path
@@ -357,7 +343,7 @@ def test_a_form_posted_after_the_session_expired_leads_back_to_its_page(site) ->
     clock = site[1]
     with _app(site) as client:
         _login(client, "alice")
-        csrf = _csrf(client, f"/cable/{CABLE}")
+        csrf = csrf_of(client, f"/cable/{CABLE}")
         clock.now += IDLE + 1
         for action, page in (
             (f"/cable/{CABLE}/notes", f"/cable/{CABLE}"),
@@ -374,5 +360,5 @@ def test_a_form_posted_after_the_session_expired_leads_back_to_its_page(site) ->
             assert back == [page]
             _login(client, "alice")
             assert client.get(page).status_code == 200
-            csrf = _csrf(client, f"/cable/{CABLE}")
+            csrf = csrf_of(client, f"/cable/{CABLE}")
             clock.now += IDLE + 1

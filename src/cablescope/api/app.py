@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 
 from cablescope.api import (
     account_routes,
+    admin_routes,
     cable_routes,
     catalog_routes,
     entity_routes,
@@ -31,6 +32,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     export.router,
     entity_routes.router,
     account_routes.router,
+    admin_routes.router,
 )
 
 

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cablescope.accounts import AccountStore, Session, SessionPolicy, User, open_accounts
 from cablescope.accounts.store import Clock
+from cablescope.accounts.throttle import LoginThrottle, ThrottlePolicy
 
 SESSION_COOKIE = "cablescope_session"
 LOGIN_COOKIE = "cablescope_login"
@@ -42,21 +43,24 @@ NO_STORE = (b"cache-control", b"no-store")
 @dataclass(frozen=True, slots=True)
 class AccountSettings:
     """The server's account rules: whether anonymous visitors may read, how long sessions
-    live, and (for tests) the clock and password hasher."""
+    live, how many failed logins lock an address or name out (`throttle`), and (for tests)
+    the clock and password hasher."""
 
     anonymous: bool = True
     policy: SessionPolicy = field(default_factory=SessionPolicy)
+    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     clock: Clock | None = None
     hasher: PasswordHasher | None = None
 
 
 class Accounts:
     """The app's account store, opened on first need and shared by every thread (it
-    serialises its own transactions)."""
+    serialises its own transactions), and the failed logins of this process (`throttle`)."""
 
     def __init__(self, db: str, settings: AccountSettings) -> None:
         self.db = db
         self.settings = settings
+        self.throttle = LoginThrottle(settings.throttle, clock=settings.clock)
         self._store: AccountStore | None = None
         self._lock = threading.Lock()
 

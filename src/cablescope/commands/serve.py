@@ -61,11 +61,29 @@ def serve_command(
     session_lifetime: Annotated[
         float, typer.Option("--session-lifetime", min=1, help="Hours a session lives at most.")
     ] = 12,
+    login_attempts: Annotated[
+        int,
+        typer.Option(
+            "--login-attempts",
+            min=1,
+            help="Failed logins from one address, or to one account, that lock it out.",
+        ),
+    ] = 5,
+    login_window: Annotated[
+        float,
+        typer.Option(
+            "--login-window",
+            min=0.1,
+            help="Minutes within which the failed logins count (the lockout grows from "
+            "1 minute, doubling, up to 15).",
+        ),
+    ] = 15,
 ) -> None:
     """Serve the archive: the JSON API under /api/v1 and the web UI at /."""
     import uvicorn
 
     from cablescope.accounts import SessionPolicy
+    from cablescope.accounts.throttle import ThrottlePolicy
     from cablescope.api import create_app
     from cablescope.api.auth import AccountSettings
     from cablescope.api.security import LOOPBACK_HOSTS
@@ -77,6 +95,7 @@ def serve_command(
         settings = AccountSettings(
             anonymous=not private,
             policy=SessionPolicy(idle=session_idle * 60, lifetime=session_lifetime * 3600),
+            throttle=ThrottlePolicy(attempts=login_attempts, window=login_window * 60),
         )
         application = create_app(db, allowed_hosts=allowed, accounts=settings)
     except Exception as exc:  # not an archive, or one this version cannot read

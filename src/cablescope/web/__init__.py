@@ -37,6 +37,7 @@ def install(app: FastAPI) -> None:
         return
     from cablescope.web.account_routes import account_panel
     from cablescope.web.account_routes import router as account_router
+    from cablescope.web.admin_routes import router as admin_router
     from cablescope.web.correct_routes import router as correct_router
     from cablescope.web.entity_routes import router as entity_router
     from cablescope.web.routes import router
@@ -45,6 +46,7 @@ def install(app: FastAPI) -> None:
     app.include_router(entity_router)
     app.include_router(correct_router)
     app.include_router(account_router)
+    app.include_router(admin_router)
     _account_globals(account_panel)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     _html_errors(app)

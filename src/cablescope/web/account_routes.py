@@ -5,13 +5,16 @@ Every POST must come from this site's own page (`same_origin`) and carry the ses
 synchronizer token in a hidden ``csrf`` field; the login form, before any session, carries a
 token that must match its own cookie (double submit). A POST from a visitor who is not
 signed in is sent to the login page, and back to where they were once logged in (a path of
-this site only: `safe_next`). What is not the user's answers 404, like what does not exist,
-so nobody learns what others keep; nothing answered here may be cached (`PrivateRoute`).
+this site only: `safe_next`). Failed logins are counted per client address and per name
+(`cablescope.accounts.throttle`): past the limit the form answers 429 without checking the
+password. What is not the user's answers 404, like what does not exist, so nobody learns
+what others keep; nothing answered here may be cached (`PrivateRoute`).
 """
 
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -43,6 +46,7 @@ router = APIRouter(include_in_schema=False, route_class=PrivateRoute)
 
 MAX_FORM_BYTES = 100_000
 LOGIN_FAILED = "Wrong user name or password."
+LOGIN_THROTTLED = "Too many failed attempts to log in from here or to this account."
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -87,6 +91,8 @@ def _page_of_form(path: str) -> str:
         return f"/cable/{parts[1]}"
     if parts[0] == "notes":
         return "/me/notes"
+    if parts[0] == "admin":
+        return "/admin/users"
     return path
 
 
@@ -192,11 +198,18 @@ async def login(request: Request) -> Response:
     if not expected or not hmac.compare_digest(form.get("login_token", ""), expected):
         return _refuse(403, "The login form has expired: reload it.")
     store = _accounts(request)
-    user = await run_in_threadpool(
-        store.authenticate, form.get("name", ""), form.get("password", "")
-    )
-    if user is None:
-        return _login_page(request, 401, LOGIN_FAILED)
+    name = form.get("name", "")
+    address = request.client.host if request.client else ""
+    with request.app.state.accounts.throttle.attempt(address, name) as attempt:
+        if not attempt.allowed:  # refused before the password costs a hash check
+            response = _login_page(request, 429, _throttled(attempt.retry_after))
+            response.headers["Retry-After"] = attempt.retry_after_header
+            return response
+        user = await run_in_threadpool(store.authenticate, name, form.get("password", ""))
+        if user is None:
+            attempt.failed()
+            return _login_page(request, 401, LOGIN_FAILED)
+        attempt.succeeded()
     old = request.cookies.get(SESSION_COOKIE)
     if old:
         await run_in_threadpool(store.end_session, old)
@@ -208,6 +221,16 @@ async def login(request: Request) -> Response:
     )  # fmt: skip
     response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
+
+
+def _throttled(seconds: float) -> str:
+    """The login page's message for a refused attempt: how long to wait, in words."""
+    count, unit = (
+        (max(1, math.ceil(seconds)), "second")
+        if seconds <= 59
+        else (math.ceil(seconds / 60), "minute")
+    )
+    return f"{LOGIN_THROTTLED} Try again in {count} {unit}{'s' if count != 1 else ''}."
 
 
 @router.post("/logout")
@@ -417,4 +440,4 @@ def export_collection(request: Request, collection_id: int) -> Response:
     return exporting.download(request.app.state.stores.db, found, format)
 
 
-__all__ = ["LOGIN_FAILED", "account_panel", "router"]
+__all__ = ["LOGIN_FAILED", "LOGIN_THROTTLED", "account_panel", "router"]
