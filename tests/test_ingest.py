@@ -165,3 +165,25 @@ def _committed(db: Path) -> int:
             return con.execute("SELECT count(*) FROM versions").fetchone()[0]
     except sqlite3.Error:
         return 0
+
+
+def test_a_failing_write_stops_the_run_with_its_error(tmp_path: Path) -> None:
+    """Batches are written in a thread of their own: its error must reach the caller, and
+    nothing after the failed batch may be written."""
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 60, seed=3)
+    written: list[int] = []
+    with open_store(tmp_path / "a.db") as store:
+        real_write = store.write_rows
+
+        def write_rows(rows, errors=()):  # the Store signature
+            if len(written) == 2:
+                raise OSError("disk full")
+            written.append(len(rows))
+            return real_write(rows, errors)
+
+        store.write_rows = write_rows  # type: ignore[method-assign]
+        with pytest.raises(OSError, match="disk full"):
+            ingest([corpus], store, batch_size=10, workers=0)
+        assert written == [10, 10]
+        assert store.counts()["versions"] == 20

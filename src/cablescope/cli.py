@@ -466,7 +466,7 @@ def ingest_command(
     db: DbOption = DEFAULT_DB,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Cables per transaction.")
-    ] = 500,
+    ] = 2000,
     workers: Annotated[
         int | None,
         typer.Option(

@@ -29,6 +29,7 @@ from cablescope.parse import parse_document
 from cablescope.parse.formats.common import ReplayStream, read_head
 from cablescope.parse.formats.detect import UnreadFile, iter_items, without_errors
 from cablescope.parse.state import Document
+from cablescope.tar_index import open_member, regular_members
 
 PathArg = str | os.PathLike[str]
 ErrorHandler = Callable[[CableError], object]
@@ -234,17 +235,14 @@ Item = Document | CableError | UnreadFile | TarMember
 
 def _tar_members_by_position(stream: BinaryIO, name: str) -> Iterator[Item]:
     """A tar file on disk, listed by seeking from header to header: members are not read."""
-    with tarfile.open(fileobj=stream, mode="r:") as archive:
-        for member in archive:
-            if not member.isfile() or _hidden(member.name):
-                continue
-            member_name = f"{name}:{member.name}"
-            if member.size <= _DEFER_MEMBER_BYTES:
-                yield TarMember(name, member.offset_data, member.size, member_name)
-                continue
-            extracted = archive.extractfile(member)
-            if extracted is not None:
-                yield from _stream_items(extracted, member_name, True)
+    for entry in regular_members(stream):
+        if _hidden(entry.name):
+            continue
+        member_name = f"{name}:{entry.name}"
+        if entry.size <= _DEFER_MEMBER_BYTES:
+            yield TarMember(name, entry.offset, entry.size, member_name)
+        else:
+            yield from _stream_items(open_member(stream, entry), member_name, True)
 
 
 def _zip_items(stream: BinaryIO, name: str, defer: bool) -> Iterator[Item]:
