@@ -181,3 +181,23 @@ def test_broad_queries_count_a_sample_and_say_so(
         truth = dict(exact[field])
         for value, count in estimate[field][:3]:
             assert abs(count - truth[value]) <= 0.1 * exact.matching, (field, value)
+
+
+def test_remembered_matches_never_outlive_a_write(
+    seeds_dir: Path, new_archive: Callable[[str], str]
+) -> None:
+    """A store remembers the ids matching recent queries (a page's facets and histogram
+    share them); a write that adds a match must show in the next counts at once."""
+    first, second = sorted(cablescope.read(seeds_dir), key=lambda c: c.origin or "")
+    assert first.origin != second.origin
+    words = sorted(_words(first) & _words(second))
+    assert words, "the seeds share no word"
+    query = parse_query(words[0])
+    with open_store(new_archive("remembered")) as store:
+        store.write_batch([first])
+        assert store.facets(query, fields=["origin"])["origin"] == [(first.origin, 1)]
+        assert sum(n for _, n in store.histogram(query)) == 1
+        store.write_batch([second])
+        origins = dict(store.facets(query, fields=["origin"])["origin"])
+        assert origins == {first.origin: 1, second.origin: 1}
+        assert sum(n for _, n in store.histogram(query)) == 2

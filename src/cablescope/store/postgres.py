@@ -56,6 +56,10 @@ if TYPE_CHECKING:
     from cablescope.search.results import SearchPage
 
 
+#: Queries whose matching ids a store remembers (as `SQLiteStore` does).
+_RECENT_QUERIES = 8
+
+
 class PostgresStoreError(StoreError):
     """The PostgreSQL server could not be reached, or refused a batch: says which server,
     what went wrong, and that a rerun is safe (a failed batch leaves nothing behind)."""
@@ -176,6 +180,10 @@ class PostgresStore(StoredMentions, Store):
         #: A search runs in a transaction of its own (`postgres_search.planned`): threads
         #: that share this store (a web server's may) take turns, as their statements do.
         self._searching = threading.Lock()
+        #: The matching ids of the last few queries, keyed by the archive's state: a search
+        #: page asks for its facets and then its histogram, and a query with a phrase costs a
+        #: read of every candidate's word vector (a second at Cablegate size) each time.
+        self._recent_ids: dict[tuple[int, str], list[int]] = {}
         try:
             self.db = psycopg.connect(self._conninfo, autocommit=True)
         except psycopg.Error as exc:
@@ -506,7 +514,8 @@ class PostgresStore(StoredMentions, Store):
 
         try:
             with self._searching:
-                return facets(self.db, query_ast, fields=fields, limit=limit)
+                ids = self._matching_ids(query_ast)
+                return facets(self.db, query_ast, fields=fields, limit=limit, ids=ids)
         except psycopg.OperationalError as exc:
             raise self.error(exc, "counting facets") from exc
 
@@ -515,9 +524,29 @@ class PostgresStore(StoredMentions, Store):
 
         try:
             with self._searching:
-                return histogram(self.db, query_ast, interval=interval)
+                ids = self._matching_ids(query_ast)
+                return histogram(self.db, query_ast, interval=interval, ids=ids)
         except psycopg.OperationalError as exc:
             raise self.error(exc, "counting dates") from exc
+
+    def clear_caches(self) -> None:
+        """Forget the matching ids remembered for recent queries (benchmarks measure cold)."""
+        self._recent_ids.clear()
+
+    def _matching_ids(self, query_ast: Node | None) -> list[int]:
+        """The ids matching `query_ast`, remembered for the archive's current state (its
+        newest version id: versions are only added, and every change adds one)."""
+        from cablescope.store.postgres_search import matching_ids
+
+        state = self.db.execute("SELECT coalesce(max(id), 0) FROM versions").fetchone()[0]
+        key = (int(state), repr(query_ast))
+        ids = self._recent_ids.pop(key, None)
+        if ids is None:
+            ids = matching_ids(self.db, query_ast)
+        self._recent_ids[key] = ids
+        while len(self._recent_ids) > _RECENT_QUERIES:
+            self._recent_ids.pop(next(iter(self._recent_ids)))
+        return ids
 
     def export(
         self, query_ast: Node | None, *, include_raw: bool = False, batch_size: int = 500

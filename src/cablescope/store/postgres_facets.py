@@ -47,14 +47,16 @@ def facets(
     *,
     fields: Sequence[str] | None = None,
     limit: int | None = 10,
+    ids: list[int] | None = None,
 ) -> dict[str, list[tuple[str, int]]]:
     """Per facet, its commonest values among the matching cables: (value, count) pairs,
-    most cables first, ties by value (byte order); `limit` per facet (None: all)."""
+    most cables first, ties by value (byte order); `limit` per facet (None: all). `ids`:
+    the matching ids in id order, when the caller knows them already."""
     wanted = list(dict.fromkeys(facet_field(f) for f in (fields or FACET_FIELDS)))
     result = FacetCounts({name: [] for name in wanted})
     if not wanted:
         return result
-    ids = matching_ids(db, node)
+    ids = matching_ids(db, node) if ids is None else ids
     result.matching = len(ids)
     ids, scale = sqlite_facets.sample(ids, result)
     cap = "" if limit is None else " LIMIT %s"
@@ -69,7 +71,11 @@ def facets(
 
 
 def histogram(
-    db: psycopg.Connection, node: Node | None, *, interval: str = "year"
+    db: psycopg.Connection,
+    node: Node | None,
+    *,
+    interval: str = "year",
+    ids: list[int] | None = None,
 ) -> list[tuple[str, int]]:
     """Matching cables per year or month, oldest first, empty buckets in between as 0."""
     if interval not in INTERVALS:
@@ -78,7 +84,7 @@ def histogram(
     rows = db.execute(
         f"{_MATCHED}SELECT {column} AS bucket, count(*) FROM m {_CURRENT} "
         f"WHERE {column} IS NOT NULL GROUP BY bucket ORDER BY 1",
-        (matching_ids(db, node),),
+        (matching_ids(db, node) if ids is None else ids,),
     ).fetchall()
     counts = {str(bucket): n for bucket, n in rows}
     try:
