@@ -499,7 +499,14 @@ class PostgresStore(StoredMentions, Store):
 
         try:
             with self._searching:
-                return search(self.db, query_ast, limit=limit, offset=offset, sort=sort)
+                return search(
+                    self.db,
+                    query_ast,
+                    limit=limit,
+                    offset=offset,
+                    sort=sort,
+                    count=lambda: len(self._matching_ids(query_ast)),
+                )
         except psycopg.OperationalError as exc:
             raise self.error(exc, "searching") from exc
 

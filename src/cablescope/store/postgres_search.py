@@ -16,7 +16,7 @@ quote every word, so no word can act as an operator.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
@@ -316,16 +316,32 @@ def planned(db: psycopg.Connection) -> Iterator[None]:
         yield
 
 
-def search(db: psycopg.Connection, node: Node, *, limit: int, offset: int, sort: str) -> SearchPage:
-    """One page of current cables matching `node`, with snippets and best paragraphs."""
+def search(
+    db: psycopg.Connection,
+    node: Node,
+    *,
+    limit: int,
+    offset: int,
+    sort: str,
+    count: Callable[[], int] | None = None,
+) -> SearchPage:
+    """One page of current cables matching `node`, with snippets and best paragraphs.
+    `count`, if given, says how many match (a store that remembers the matching ids lists
+    them once for the page, its facets and its histogram)."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     with planned(db):
-        return _search(db, node, limit=limit, offset=offset, sort=sort)
+        return _search(db, node, limit=limit, offset=offset, sort=sort, count=count)
 
 
 def _search(
-    db: psycopg.Connection, node: Node, *, limit: int, offset: int, sort: str
+    db: psycopg.Connection,
+    node: Node,
+    *,
+    limit: int,
+    offset: int,
+    sort: str,
+    count: Callable[[], int] | None = None,
 ) -> SearchPage:
     planned, markings, rest = plan(node)
     size, skip = max(0, limit), max(0, offset)
@@ -335,8 +351,11 @@ def _search(
         total = len(hits)
         rows = _rows(db, _sorted(hits, sort)[skip : skip + size])
     else:
-        unscored, params = _inner(text, markings, rest, scored=False)
-        total = db.execute(f"SELECT count(*) FROM ({unscored}) h", params).fetchone()[0]
+        if count is not None:
+            total = count()
+        else:
+            unscored, params = _inner(text, markings, rest, scored=False)
+            total = db.execute(f"SELECT count(*) FROM ({unscored}) h", params).fetchone()[0]
         if sort == "relevance" and planned and text and total > RANK_ALL_LIMIT:
             rows = _tiered_page(db, planned, rest, size, skip)
         else:
