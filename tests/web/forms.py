@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+
+from cablescope.accounts import open_accounts
 
 #: The Origin header of a form posted from this site's own pages.
 SAME_SITE = {"origin": "http://testserver"}
@@ -30,3 +35,16 @@ def csrf_of(client: TestClient, path: str = "/me/notes") -> str:
 def post_form(client: TestClient, path: str, **form: str):
     """POST `form` from this site, without following the redirect."""
     return client.post(path, data=form, headers=SAME_SITE, follow_redirects=False)
+
+
+def archive_with_accounts(
+    archive_db: str | Path, path: Path, hasher: PasswordHasher, *users: str
+) -> str:
+    """A copy of the web archive at `path` with the administrator root and `users`, each
+    with the password ``<name>-password``."""
+    shutil.copy(archive_db, path)
+    with open_accounts(path, hasher=hasher) as accounts:
+        accounts.add_user("root", "root-password", admin=True)
+        for name in users:
+            accounts.add_user(name, f"{name}-password")
+    return str(path)

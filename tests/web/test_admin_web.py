@@ -6,7 +6,6 @@ every form of the site passes first (CSRF token, same origin)."""
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -19,9 +18,8 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from tests.accounts.probe import password_works, users_of
-from tests.web.forms import SAME_SITE, csrf_of, post_form
+from tests.web.forms import SAME_SITE, archive_with_accounts, csrf_of, post_form
 
-from cablescope.accounts import open_accounts
 from cablescope.api import create_app
 from cablescope.api.auth import AccountSettings
 
@@ -32,13 +30,7 @@ PAGE = "/admin/users"
 @pytest.fixture()
 def db(archive, tmp_path) -> str:
     """A copy of the web archive with root (an administrator), alice and bob."""
-    path = tmp_path / "web.db"
-    shutil.copy(archive.db, path)
-    with open_accounts(path, hasher=HASHER) as accounts:
-        accounts.add_user("root", "root-password", admin=True)
-        for name in ("alice", "bob"):
-            accounts.add_user(name, f"{name}-password")
-    return str(path)
+    return archive_with_accounts(archive.db, tmp_path / "web.db", HASHER, "alice", "bob")
 
 
 @pytest.fixture()

@@ -11,9 +11,12 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from cablescope.accounts import open_accounts
 from cablescope.api.app import create_app
+from cablescope.api.auth import AccountSettings
 from cablescope.store import open_store
 
 SEEDS = ("08LONDON3062", "09STATE65183")
@@ -180,37 +183,54 @@ def test_web_corrections_are_off_by_default(writable, monkeypatch, html) -> None
 
 
 def test_web_rename_and_merge(writable, monkeypatch, html) -> None:
+    """An administrator's corrections (who may correct: tests/web/test_correct_web.py)."""
     monkeypatch.setenv("CABLESCOPE_WEB_CORRECTIONS", "1")
     same = {"origin": "http://testserver"}
-    with TestClient(create_app(writable), follow_redirects=False) as client:
-        forms = html(client.get("/entity/Kayani").text).find_all("form", class_="correct-form")
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    with open_accounts(writable, hasher=hasher) as accounts:
+        accounts.add_user("root", "root-password", admin=True)
+    app = create_app(writable, accounts=AccountSettings(hasher=hasher))
+    with TestClient(app, follow_redirects=False) as client:
+        page = client.get("/login")
+        token = re.search(r'name="login_token" value="([^"]+)"', page.text)
+        assert token is not None
+        login = {"login_token": token.group(1), "name": "root", "password": "root-password"}
+        assert client.post("/login", data=login, headers=same).status_code == 303
+        forms = list(
+            html(client.get("/entity/Kayani").text).find_all("form", class_="correct-form")
+        )
         assert {f.attrs["action"] for f in forms} == {"/entity/person:kayani/correct"}
+        csrf = forms[0].find("input", name="csrf").attrs["value"]
         foreign = client.post(
             "/entity/person:kayani/correct",
-            data={"op": "rename", "name": "X"},
+            data={"op": "rename", "name": "X", "csrf": csrf},
             headers={"origin": "http://evil.example"},
         )
         assert foreign.status_code == 403
         assert (
             client.post(
-                "/entity/person:kayani/correct", data={"op": "rename", "name": "X"}
+                "/entity/person:kayani/correct", data={"op": "rename", "name": "X", "csrf": csrf}
             ).status_code
             == 403
         )
         done = client.post(
             "/entity/person:kayani/correct",
-            data={"op": "rename", "name": "Ashfaq Kayani"},
+            data={"op": "rename", "name": "Ashfaq Kayani", "csrf": csrf},
             headers=same,
         )
         assert done.status_code == 303 and done.headers["location"] == "/entity/person:kayani"
         page = html(client.get("/entity/person:kayani").text)
         assert page.find("h1").all_text == "Ashfaq Kayani"
         merged = client.post(
-            "/entity/Zardari/correct", data={"op": "merge", "other": "Gilani"}, headers=same
+            "/entity/Zardari/correct",
+            data={"op": "merge", "other": "Gilani", "csrf": csrf},
+            headers=same,
         )
         assert merged.status_code == 303
         bad = client.post(
-            "/entity/Zardari/correct", data={"op": "merge", "other": "Plugh Xyzzy"}, headers=same
+            "/entity/Zardari/correct",
+            data={"op": "merge", "other": "Plugh Xyzzy", "csrf": csrf},
+            headers=same,
         )
         assert bad.status_code == 400
     with open_store(writable, read_only=True) as store:

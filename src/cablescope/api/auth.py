@@ -141,6 +141,25 @@ def login_url(target: str | None) -> str:
     return "/login" if path == "/" else "/login?next=" + quote(path, safe="")
 
 
+def page_of_form(path: str) -> str:
+    """The page that shows a form posting to `path`, where a visitor sent to log in by that
+    POST should come back to (the form's own address may answer only POST): a cable's
+    notes, tags and collect forms are on the cable page, a note's edit form on /me/notes,
+    an entity's corrections on the entity page; collections post to themselves."""
+    parts = path.strip("/").split("/")
+    if parts[0] == "cable" and len(parts) >= 2:
+        return f"/cable/{parts[1]}"
+    if parts[0] == "notes":
+        return "/me/notes"
+    if parts[0] == "admin":
+        return "/admin/users"
+    if parts[0] == "entity" and len(parts) >= 3 and parts[-1] == "correct":
+        return "/" + "/".join(parts[:-1])
+    if parts[0] == "logout":
+        return "/"
+    return path
+
+
 def request_target(scope: Scope) -> str:
     """The path and query of a request as the client sent them (still percent-encoded)."""
     raw = scope.get("raw_path")
@@ -242,7 +261,10 @@ async def _turn_away(scope: Scope, send: Send, is_api: bool) -> None:
     if is_api:
         await _send(send, 401, _json("this server needs an account: send a bearer token"))
         return
-    location = login_url(request_target(scope))
+    target = request_target(scope)
+    if scope.get("method") not in ("GET", "HEAD"):  # back to the form's page, not a 405
+        target = page_of_form(target.split("?", 1)[0])
+    location = login_url(target)
     await _send(send, 303, (b"", [(b"location", location.encode("latin-1"))]))
 
 
@@ -264,6 +286,7 @@ __all__ = [
     "Viewer",
     "current_viewer",
     "login_url",
+    "page_of_form",
     "request_target",
     "safe_next",
     "viewer_of",

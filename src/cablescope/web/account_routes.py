@@ -18,7 +18,7 @@ import math
 import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -32,12 +32,12 @@ from cablescope.api.auth import (
     PrivateRoute,
     current_viewer,
     login_url,
+    page_of_form,
     request_target,
     safe_next,
     viewer_of,
 )
 from cablescope.store import Store
-from cablescope.web.correct_routes import same_origin
 from cablescope.web.links import cable_url
 from cablescope.web.templating import render
 
@@ -79,21 +79,16 @@ def _to_login(request: Request) -> Response:
     has expired, to the page the form was on (a form's own address may answer only POST)."""
     target = request_target(request.scope)
     if request.method != "GET":
-        target = _page_of_form(target.split("?", 1)[0])
+        target = page_of_form(target.split("?", 1)[0])
     return RedirectResponse(login_url(target), status_code=303)
 
 
-def _page_of_form(path: str) -> str:
-    """The page that shows a form posting to `path`: a cable's notes, tags and collect forms
-    are on the cable page, a note's edit form on /me/notes; collections post to themselves."""
-    parts = path.strip("/").split("/")
-    if parts[0] == "cable" and len(parts) >= 2:
-        return f"/cable/{parts[1]}"
-    if parts[0] == "notes":
-        return "/me/notes"
-    if parts[0] == "admin":
-        return "/admin/users"
-    return path
+def same_origin(request: Request) -> bool:
+    """Whether the browser says the POST comes from this site's own page."""
+    if request.headers.get("sec-fetch-site") == "same-origin":
+        return True
+    origin = request.headers.get("origin")
+    return bool(origin) and urlsplit(origin).netloc == request.headers.get("host")
 
 
 def _secure(request: Request) -> bool:
@@ -121,6 +116,14 @@ async def _checked(request: Request) -> tuple[User, dict[str, str]] | Response:
     if not hmac.compare_digest(form.get("csrf", ""), viewer.csrf):
         return _refuse(403, "The form has expired or did not come from this site: reload it.")
     return viewer.user, form
+
+
+async def checked_admin(request: Request, refusal: str) -> tuple[User, dict[str, str]] | Response:
+    """`_checked`, then an administrator's: else 403 with `refusal`."""
+    checked = await _checked(request)
+    if isinstance(checked, Response) or checked[0].is_admin:
+        return checked
+    return _refuse(403, refusal)
 
 
 async def _act(request: Request, work: Callable[[User, dict[str, str]], str | None]) -> Response:
@@ -169,9 +172,13 @@ def account_panel(cable_id: str, paragraphs: list[Any] | None = None) -> dict[st
 
 
 # -- logging in and out ----------------------------------------------------------------------------
-def _login_page(request: Request, status: int = 200, error: str | None = None) -> Response:
+def _login_page(
+    request: Request, status: int = 200, error: str | None = None, target: str | None = None
+) -> Response:
+    """The login form, leading on to `target` (a failed attempt's form field), else to the
+    address's ``?next=``: a wrong password must not lose the way back."""
     token = secrets.token_urlsafe(24)
-    next_path = safe_next(request.query_params.get("next"))
+    next_path = safe_next(target if target is not None else request.query_params.get("next"))
     response = render("login.html", status, login_token=token, next=next_path, error=error)
     response.set_cookie(
         LOGIN_COOKIE, token, httponly=True, samesite="strict", path="/login",
@@ -202,13 +209,14 @@ async def login(request: Request) -> Response:
     address = request.client.host if request.client else ""
     with request.app.state.accounts.throttle.attempt(address, name) as attempt:
         if not attempt.allowed:  # refused before the password costs a hash check
-            response = _login_page(request, 429, _throttled(attempt.retry_after))
+            wait = _throttled(attempt.retry_after)
+            response = _login_page(request, 429, wait, form.get("next"))
             response.headers["Retry-After"] = attempt.retry_after_header
             return response
         user = await run_in_threadpool(store.authenticate, name, form.get("password", ""))
         if user is None:
             attempt.failed()
-            return _login_page(request, 401, LOGIN_FAILED)
+            return _login_page(request, 401, LOGIN_FAILED, form.get("next"))
         attempt.succeeded()
     old = request.cookies.get(SESSION_COOKIE)
     if old:
@@ -440,4 +448,4 @@ def export_collection(request: Request, collection_id: int) -> Response:
     return exporting.download(request.app.state.stores.db, found, format)
 
 
-__all__ = ["LOGIN_FAILED", "LOGIN_THROTTLED", "account_panel", "router"]
+__all__ = ["LOGIN_FAILED", "LOGIN_THROTTLED", "account_panel", "router", "same_origin"]

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from cablescope.accounts import AccountStore, User
 from cablescope.accounts.model import NAME_PATTERN
 from cablescope.api.auth import PrivateRoute, viewer_of
-from cablescope.web.account_routes import _checked, _not_found, _refuse, _to_login
+from cablescope.web.account_routes import _not_found, _refuse, _to_login, checked_admin
 from cablescope.web.templating import render
 
 router = APIRouter(include_in_schema=False, route_class=PrivateRoute)
@@ -65,12 +65,10 @@ async def _admin_act(
 ) -> Response:
     """Check the POST (origin, session, CSRF), then the administrator; do `work` in a worker
     thread: where to go next, None for no such user, a ValueError for a mistake (400)."""
-    checked = await _checked(request)
+    checked = await checked_admin(request, NOT_ADMIN)
     if isinstance(checked, Response):
         return checked
     admin, form = checked
-    if not admin.is_admin:
-        return _refuse(403, NOT_ADMIN)
     try:
         target = await run_in_threadpool(work, _accounts(request), admin, form)
     except ValueError as exc:
