@@ -117,7 +117,10 @@ def test_an_administrators_correction_is_stored_with_their_name(app, db, html) -
         ("rename", ["person:kayani"], RENAME["name"], "root")
     ]
     assert "csrf" not in stored[0]
-    assert html(root.get(ENTITY).text).find("h1").all_text == RENAME["name"]
+    page = html(root.get(ENTITY).text)
+    assert page.find("h1").all_text == RENAME["name"]
+    notes = [li.all_text for li in page.find_all("li") if li.all_text.startswith("Corrected by")]
+    assert notes == [f"Corrected by root: rename person:kayani → {RENAME['name']!r}"]
 
 
 def test_off_by_default_even_for_an_administrator(db, monkeypatch, html) -> None:

@@ -95,7 +95,7 @@ def entity_page(request: Request, key: str) -> Response:
         "entity.html",
         entity=data,
         chart=timeline_chart(data["timeline"], data["name"]),
-        corrections=[describe(c) for c in data["corrections"]],
+        corrections=[(c.get("by") or "a user", describe(c)) for c in data["corrections"]],
         search_href=links.search_url(query_text(data["searched"]["terms"])),
         graph_href="/graph?" + urlencode({"q": query_text(data["aliases"][:6] or [data["name"]])}),
         page_cables=PAGE_CABLES,
