@@ -43,6 +43,7 @@ from cablescope.store import BatchResult, Store
 from cablescope.store import postgres_schema as schema
 from cablescope.store.mentions import StoredMentions
 from cablescope.store.postgres_text import vector, words
+from cablescope.store.recent import RecentMatches
 from cablescope.store.records import (
     PARAGRAPH_COLUMNS,
     VERSION_COLUMNS,
@@ -54,10 +55,6 @@ from cablescope.store.sqlite import COUNTED_TABLES
 if TYPE_CHECKING:
     from cablescope.search.query import Node
     from cablescope.search.results import SearchPage
-
-
-#: Queries whose matching ids a store remembers (as `SQLiteStore` does).
-_RECENT_QUERIES = 8
 
 
 class PostgresStoreError(StoreError):
@@ -180,10 +177,9 @@ class PostgresStore(StoredMentions, Store):
         #: A search runs in a transaction of its own (`postgres_search.planned`): threads
         #: that share this store (a web server's may) take turns, as their statements do.
         self._searching = threading.Lock()
-        #: The matching ids of the last few queries, keyed by the archive's state: a search
-        #: page asks for its facets and then its histogram, and a query with a phrase costs a
-        #: read of every candidate's word vector (a second at Cablegate size) each time.
-        self._recent_ids: dict[tuple[int, str], list[int]] = {}
+        #: A query with a phrase costs a read of every candidate's word vector (a second at
+        #: Cablegate size): a search page's count, facets and histogram share one.
+        self._recent_ids = RecentMatches()
         try:
             self.db = psycopg.connect(self._conninfo, autocommit=True)
         except psycopg.Error as exc:
@@ -546,14 +542,7 @@ class PostgresStore(StoredMentions, Store):
         from cablescope.store.postgres_search import matching_ids
 
         state = self.db.execute("SELECT coalesce(max(id), 0) FROM versions").fetchone()[0]
-        key = (int(state), repr(query_ast))
-        ids = self._recent_ids.pop(key, None)
-        if ids is None:
-            ids = matching_ids(self.db, query_ast)
-        self._recent_ids[key] = ids
-        while len(self._recent_ids) > _RECENT_QUERIES:
-            self._recent_ids.pop(next(iter(self._recent_ids)))
-        return ids
+        return self._recent_ids.get(int(state), query_ast, lambda: matching_ids(self.db, query_ast))
 
     def export(
         self, query_ast: Node | None, *, include_raw: bool = False, batch_size: int = 500

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from cablescope.errors import CableError
 from cablescope.store import BatchResult, Store
 from cablescope.store.mentions import StoredMentions
+from cablescope.store.recent import RecentMatches
 from cablescope.store.records import (
     PARAGRAPH_COLUMNS,
     VERSION_COLUMNS,
@@ -60,8 +61,6 @@ _PRAGMAS = (
 _BIG_INDEXES = ("cable_fts", "paragraph_fts")
 _FTS_HASH_BYTES = 32 << 20
 
-#: Queries whose matching ids a store remembers (a search page asks facets, then histogram).
-_RECENT_QUERIES = 8
 #: Readers (a server keeps one per thread) get a smaller page cache than the one writer.
 _READ_PRAGMAS = (
     "PRAGMA cache_size = -65536",
@@ -133,7 +132,7 @@ class SQLiteStore(StoredMentions, Store):
         self.path = path
         self.url = f"sqlite:///{path}"
         self.read_only = read_only
-        self._recent_ids: dict[tuple[int, str], list[int] | np.ndarray] = {}
+        self._recent_ids = RecentMatches()
         if read_only:
             if not os.path.isfile(path):
                 raise FileNotFoundError(f"{path}: no such archive")
@@ -451,15 +450,13 @@ class SQLiteStore(StoredMentions, Store):
         columns = LOADED.get(os.path.abspath(self.path), self.db)
         if query_ast is None and columns is not None:
             return columns, columns.current
-        key = (generation(self.db), repr(query_ast))
-        ids = self._recent_ids.pop(key, None)
-        if ids is None and columns is not None and sqlite_masks.supported(query_ast):
-            ids = np.flatnonzero(sqlite_masks.evaluate(columns, self.db, query_ast))
-        if ids is None:
-            ids = matching_ids(self.db, query_ast)
-        self._recent_ids[key] = ids
-        while len(self._recent_ids) > _RECENT_QUERIES:
-            self._recent_ids.pop(next(iter(self._recent_ids)))
+
+        def compute() -> list[int] | np.ndarray:
+            if columns is not None and sqlite_masks.supported(query_ast):
+                return np.flatnonzero(sqlite_masks.evaluate(columns, self.db, query_ast))
+            return matching_ids(self.db, query_ast)
+
+        ids = self._recent_ids.get(generation(self.db), query_ast, compute)
         return columns, ids
 
     def export(
