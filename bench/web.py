@@ -2,6 +2,7 @@
 
     python bench/web.py --db /tmp/c250k.db [--load-seconds 20] [--clients 8] [--json]
     python bench/web.py --db postgresql://user@host/db --no-pages   # the same, over PostgreSQL
+    python bench/web.py --db ... --no-pages --mix page   # search + facets + histogram, warm
 
 1. Server time: every page type is requested in-process through FastAPI's TestClient (no
    network), on first visit (distinct URLs, nothing cached) and again (the web cache warm);
@@ -99,15 +100,52 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def load(db: str, seconds: float, clients: int) -> dict[str, Any]:
+#: What one request of the load is: a search alone, or a search page's worth (the hits, then
+#: the facets and the date histogram of the same query, as the web search page shows them).
+MIXES = {
+    "search": ("/api/v1/search",),
+    "page": ("/api/v1/search", "/api/v1/facets", "/api/v1/histogram"),
+}
+
+
+def _wait_until_warm(server: subprocess.Popen[str], timeout: float) -> float:
+    """Seconds until the server says it is warm (`WARM_NOTICE` on its standard error)."""
+    from cablescope.web import WARM_NOTICE
+
+    assert server.stderr is not None
+    started = time.monotonic()
+    done = threading.Event()
+
+    def watch() -> None:
+        assert server.stderr is not None
+        for line in server.stderr:
+            if WARM_NOTICE in line:
+                done.set()
+        done.set()  # the server ended
+
+    threading.Thread(target=watch, daemon=True).start()
+    if not done.wait(timeout) or server.poll() is not None:
+        raise SystemExit(f"the server did not warm up within {timeout:.0f} s")
+    return time.monotonic() - started
+
+
+def load(
+    db: str, seconds: float, clients: int, mix: str = "search", warm_timeout: float = 900
+) -> dict[str, Any]:
+    """`clients` threads send the query mix for `seconds`. With the "page" mix the server
+    warms up first (facet columns in memory, as a team server runs) and each request is a
+    search page's three API calls; the "search" mix measures searches on a cold server."""
     port = _free_port()
+    warm = mix == "page"
     server = subprocess.Popen(
         [sys.executable, "-m", "cablescope", "serve", "--db", db, "--port", str(port)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "CABLESCOPE_WARM": "0"},
+        stderr=subprocess.PIPE if warm else subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "CABLESCOPE_WARM": "1" if warm else "0"},
     )
     base = f"http://127.0.0.1:{port}"
+    warmed = None
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -116,6 +154,8 @@ def load(db: str, seconds: float, clients: int) -> dict[str, Any]:
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        if warm:
+            warmed = round(_wait_until_warm(server, warm_timeout), 1)
         latencies: list[float] = []
         per_query: dict[str, list[float]] = {query: [] for query in SEARCHES}
         errors = 0
@@ -130,12 +170,14 @@ def load(db: str, seconds: float, clients: int) -> dict[str, Any]:
                     query = SEARCHES[n % len(SEARCHES)]
                     n += 1
                     started = time.perf_counter()
-                    response = http.get("/api/v1/search", params={"q": query})
+                    failed = 0
+                    for path in MIXES[mix]:
+                        failed += http.get(path, params={"q": query}).status_code != 200
                     elapsed = time.perf_counter() - started
                     with lock:
                         latencies.append(elapsed)
                         per_query[query].append(elapsed)
-                        errors += response.status_code != 200
+                        errors += failed
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
         began = time.monotonic()
@@ -148,6 +190,8 @@ def load(db: str, seconds: float, clients: int) -> dict[str, Any]:
         server.terminate()
         server.wait(timeout=30)
     return {
+        "mix": mix,
+        "warm_s": warmed,
         "clients": clients,
         "seconds": round(wall, 1),
         "requests": len(latencies),
@@ -175,11 +219,18 @@ def main() -> None:
     )
     parser.add_argument("--load-seconds", type=float, default=20, help="0: no load test")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--mix",
+        choices=sorted(MIXES),
+        default="search",
+        help="search: API searches on a cold server; page: search + facets + histogram per "
+        "request, on a server warmed up first",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result: dict[str, Any] = {"pages": {} if args.no_pages else page_times(args.db)}
     if args.load_seconds > 0:
-        result["load"] = load(args.db, args.load_seconds, args.clients)
+        result["load"] = load(args.db, args.load_seconds, args.clients, args.mix)
     if args.json:
         print(json.dumps(result, indent=2))
         return
@@ -195,7 +246,9 @@ def main() -> None:
     if loaded is None:
         return
     print(
-        f"load: {loaded['clients']} clients, {loaded['requests']} searches in "
+        f"load ({loaded['mix']} mix"
+        + (f", server warm in {loaded['warm_s']} s" if loaded["warm_s"] is not None else "")
+        + f"): {loaded['clients']} clients, {loaded['requests']} requests in "
         f"{loaded['seconds']} s = {loaded['requests_per_s']} req/s, p50 {loaded['p50_ms']} ms, "
         f"p95 {loaded['p95_ms']} ms, {loaded['errors']} errors"
     )

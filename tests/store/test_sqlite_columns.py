@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.store.facet_queries import FACET_QUERIES
 
 import cablescope
 from cablescope.demo.generator import write_corpus
@@ -16,20 +17,7 @@ from cablescope.store.sqlite import SQLiteStore
 from cablescope.store.sqlite_columns import LOADED
 from cablescope.store.sqlite_facets import FACET_FIELDS
 
-QUERIES = [
-    None,
-    "",
-    "iran",
-    "tag:PREL",
-    "class>=CONFIDENTIAL",
-    "date:2008..2009",
-    "from:London OR to:Islamabad",
-    "para:S",
-    "para:C budget",
-    "(para:S OR tag:PREL) NOT para:U",
-    "NOT tag:PREL",
-    "no-such-word-anywhere",
-]
+QUERIES = FACET_QUERIES
 
 
 @pytest.fixture(scope="module")

@@ -288,19 +288,45 @@ def _rows(db: psycopg.Connection, hits: list[Hit]) -> list[tuple[Any, ...]]:
     return [(vid, pid, rank, *wide[vid]) for vid, pid, rank, _date, _cid in hits]
 
 
-def matching_versions(db: psycopg.Connection, node: Node | None) -> Sql:
+def checks_paragraphs(node: Node | None) -> bool:
+    """Whether `node` has words and ``para:`` filters: its matches are found by checking
+    paragraphs here (`paragraph_hits`), which a store had better do once per page."""
+    if node is None:
+        return False
+    text, markings, _rest = plan(node)
+    return text is not None and bool(markings)
+
+
+def paragraph_hits(db: psycopg.Connection, node: Node) -> list[Hit]:
+    """The hits of a query with words and ``para:`` filters (`checks_paragraphs`)."""
+    text, markings, rest = plan(node)
+    assert text is not None and markings
+    with planned(db):
+        return _paragraph_hits(db, text, markings, rest)
+
+
+def matching_versions(
+    db: psycopg.Connection, node: Node | None, hits: list[Hit] | None = None
+) -> Sql:
     """``SELECT vid …``: the ids of the current versions matching `node` (every current
-    version when None), one row each, for facets and export to build on."""
+    version when None), one row each, for facets and export to build on. `hits`: those of a
+    query that `checks_paragraphs`, when the caller has them."""
     text, markings, rest = plan(node) if node is not None else (None, [], [])
     if text is not None and markings:
-        ids = [hit[0] for hit in _paragraph_hits(db, text, markings, rest)]
-        return "SELECT unnest(%s::bigint[]) AS vid", [ids]
+        if hits is None:
+            hits = _paragraph_hits(db, text, markings, rest)
+        return "SELECT unnest(%s::bigint[]) AS vid", [[hit[0] for hit in hits]]
     inner, params = _inner(None if text is None else render(text), markings, rest, scored=False)
     return f"SELECT vid FROM ({inner}) m", params
 
 
-def matching_ids(db: psycopg.Connection, node: Node | None) -> list[int]:
-    """The ids of the current versions matching `node`, in id order."""
+def matching_ids(
+    db: psycopg.Connection, node: Node | None, hits: list[Hit] | None = None
+) -> list[int]:
+    """The ids of the current versions matching `node`, in id order (`hits` as for
+    `matching_versions`)."""
+    if hits is not None:
+        return sorted(hit[0] for hit in hits)
     with planned(db):
         sql, params = matching_versions(db, node)
         return [vid for (vid,) in db.execute(f"SELECT vid FROM ({sql}) m ORDER BY vid", params)]
@@ -324,14 +350,16 @@ def search(
     offset: int,
     sort: str,
     count: Callable[[], int] | None = None,
+    hits: Callable[[], list[Hit]] | None = None,
 ) -> SearchPage:
     """One page of current cables matching `node`, with snippets and best paragraphs.
-    `count`, if given, says how many match (a store that remembers the matching ids lists
-    them once for the page, its facets and its histogram)."""
+    `count`, if given, says how many match, and `hits` gives those of a query that
+    `checks_paragraphs` (a store that remembers them lists them once for the page, its
+    facets and its histogram)."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     with planned(db):
-        return _search(db, node, limit=limit, offset=offset, sort=sort, count=count)
+        return _search(db, node, limit=limit, offset=offset, sort=sort, count=count, hits=hits)
 
 
 def _search(
@@ -342,14 +370,15 @@ def _search(
     offset: int,
     sort: str,
     count: Callable[[], int] | None = None,
+    hits: Callable[[], list[Hit]] | None = None,
 ) -> SearchPage:
     planned, markings, rest = plan(node)
     size, skip = max(0, limit), max(0, offset)
     text = None if planned is None else render(planned)
     if planned is not None and markings:
-        hits = _paragraph_hits(db, planned, markings, rest)
-        total = len(hits)
-        rows = _rows(db, _sorted(hits, sort)[skip : skip + size])
+        found = hits() if hits is not None else _paragraph_hits(db, planned, markings, rest)
+        total = len(found)
+        rows = _rows(db, _sorted(found, sort)[skip : skip + size])
     else:
         if count is not None:
             total = count()
@@ -436,9 +465,11 @@ def _decorate(
 
 
 __all__ = [
+    "checks_paragraphs",
     "condition",
     "matching_ids",
     "matching_versions",
+    "paragraph_hits",
     "plan",
     "planned",
     "render",

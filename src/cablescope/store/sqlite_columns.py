@@ -1,11 +1,12 @@
-"""Facet columns of the archive held in memory as Arrow arrays, for long-lived readers.
+"""Facet columns of the archive held in memory as numpy arrays, for long-lived readers.
 
 A facet sidebar over a broad query counts tens of thousands of cables; SQL reaches each one
 through an index, hundreds of milliseconds at Cablegate size. Here every facet is one column
 indexed by version id, read once per process (seconds at 250,000 cables, tens of MB) and read
-again when the archive changes, and a facet count is a vectorised `take` + `value_counts`
+again when the archive changes, and a facet count is a vectorised gather + `bincount`
 (milliseconds, and exact: no sampling). Servers load the columns at start (`warm`); a one-shot
-command never waits for them and counts in SQL instead (`sqlite_facets`).
+command never waits for them and counts in SQL instead (`sqlite_facets`). The PostgreSQL
+backend loads the same columns through its own snapshot (`load`'s `snapshot`).
 
 Counts mean what the SQL counts mean: cables, values as stored (empty ones left out), a cable
 naming a recipient twice counted once (each version's list holds distinct values).
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,23 +133,44 @@ class FacetColumns:
         return result
 
 
-def generation(db: sqlite3.Connection) -> int:
+def generation(db: Any) -> int:
     """The archive's state: versions are only ever added, and every write that changes what is
     current adds one, so the newest version id changes whenever the facets may."""
     return int(db.execute("SELECT coalesce(max(id), 0) FROM versions").fetchone()[0])
 
 
-def load(db: sqlite3.Connection) -> FacetColumns:
-    """Read every facet column (in one read transaction, so all are of one state), streaming
-    the rows a chunk at a time: memory holds the codes, never the rows."""
+#: What `load` reads through: ``execute(sql)`` → a cursor with ``fetchone``/``fetchmany``,
+#: every statement seeing one state of the archive.
+Execute = Callable[[str], Any]
+
+
+@contextmanager
+def sqlite_snapshot(db: sqlite3.Connection) -> Iterator[Execute]:
+    """One read transaction of a SQLite archive."""
     db.execute("BEGIN")
     try:
-        state = generation(db)
+        yield db.execute
+    finally:
+        db.execute("COMMIT")
+
+
+def load(
+    db: Any,
+    *,
+    snapshot: Callable[[Any], AbstractContextManager[Execute]] = sqlite_snapshot,
+    cover: str = "INDEXED BY current_cover",
+) -> FacetColumns:
+    """Read every facet column (in one read transaction, so all are of one state), streaming
+    the rows a chunk at a time: memory holds the codes, never the rows.
+
+    The SQL is plain enough for PostgreSQL too: `snapshot` opens its transaction and
+    `cover` ("" there) names SQLite's covering index."""
+    with snapshot(db) as execute:
+        state = int(execute("SELECT coalesce(max(id), 0) FROM versions").fetchone()[0])
         size = state + 1
         single = ", ".join(_SINGLE.values())
-        cursor = db.execute(
-            f"SELECT id, {single}, date, class_rank FROM versions INDEXED BY current_cover "
-            "WHERE is_current"
+        cursor = execute(
+            f"SELECT id, {single}, date, class_rank FROM versions {cover} WHERE is_current"
         )
         codes = [_Codes() for _ in (*_SINGLE, "date")]
         owners: list[np.ndarray] = []
@@ -167,17 +190,17 @@ def load(db: sqlite3.Connection) -> FacetColumns:
         class_rank[who] = _joined(ranks)
         for name, sql in _MULTI.items():
             encoder, owners = _Codes(), []
-            for ids, values in _chunks(db.execute(sql)):
+            for ids, values in _chunks(execute(sql)):
                 owners.append(_ints(ids))
                 encoder.add(values)
             columns[name] = encoder.multi(_joined(owners), size)
         orders = [
-            _joined([_ints(ids) for (ids,) in _chunks(db.execute(_IN_ORDER.format(way)))])
+            _joined(
+                [_ints(ids) for (ids,) in _chunks(execute(_IN_ORDER.format(cover=cover, way=way)))]
+            )
             for way in ("DESC", "ASC")
         ]
-        paragraph_version, paragraph_marking = _paragraphs(db)
-    finally:
-        db.execute("COMMIT")
+        paragraph_version, paragraph_marking = _paragraphs(execute)
     return FacetColumns(
         state,
         size,
@@ -194,14 +217,12 @@ def load(db: sqlite3.Connection) -> FacetColumns:
     )
 
 
-def _paragraphs(db: sqlite3.Connection) -> tuple[np.ndarray, Column]:
+def _paragraphs(execute: Execute) -> tuple[np.ndarray, Column]:
     """Every paragraph's version and marking, by paragraph id (all versions' paragraphs:
     the version mask keeps the current ones)."""
-    size = int(db.execute("SELECT coalesce(max(id), 0) FROM paragraphs").fetchone()[0]) + 1
+    size = int(execute("SELECT coalesce(max(id), 0) FROM paragraphs").fetchone()[0]) + 1
     encoder, ids, versions = _Codes(), [], []
-    for pids, vids, markings in _chunks(
-        db.execute("SELECT id, version_id, marking FROM paragraphs")
-    ):
+    for pids, vids, markings in _chunks(execute("SELECT id, version_id, marking FROM paragraphs")):
         ids.append(_ints(pids))
         versions.append(_ints(vids))
         encoder.add(markings)
@@ -219,8 +240,7 @@ def _places(order: np.ndarray, size: int) -> np.ndarray:
 
 #: Current version ids in date order as the SQL search sorts them (undated last, then id).
 _IN_ORDER = (
-    "SELECT id FROM versions INDEXED BY current_cover WHERE is_current "
-    "ORDER BY date IS NULL, date {}, cable_id"
+    "SELECT id FROM versions {cover} WHERE is_current ORDER BY date IS NULL, date {way}, cable_id"
 )
 
 
@@ -231,7 +251,7 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
 _CHUNK = 100_000
 
 
-def _chunks(cursor: sqlite3.Cursor) -> Iterable[tuple[tuple[Any, ...], ...]]:
+def _chunks(cursor: Any) -> Iterable[tuple[tuple[Any, ...], ...]]:
     """The cursor's rows a chunk at a time, as columns."""
     while rows := cursor.fetchmany(_CHUNK):
         yield tuple(zip(*rows, strict=True))
@@ -308,7 +328,7 @@ class _Loaded:
         self._lock = threading.Lock()
         self._by_path: dict[str, FacetColumns] = {}
 
-    def get(self, path: str, db: sqlite3.Connection) -> FacetColumns | None:
+    def get(self, path: str, db: Any) -> FacetColumns | None:
         """The columns of `path` if loaded and still current (a stale set is dropped)."""
         with self._lock:
             columns = self._by_path.get(path)
@@ -321,11 +341,14 @@ class _Loaded:
             return None
         return columns
 
-    def warm(self, path: str, db: sqlite3.Connection) -> FacetColumns:
-        """Load (or reload) the columns of `path` through the connection `db`."""
+    def warm(
+        self, path: str, db: Any, loader: Callable[[Any], FacetColumns] = load
+    ) -> FacetColumns:
+        """Load (or reload) the columns of archive `path` (a file, a database URL) through
+        the connection `db`."""
         columns = self.get(path, db)
         if columns is None:
-            columns = load(db)
+            columns = loader(db)
             with self._lock:
                 self._by_path[path] = columns
         return columns
@@ -340,4 +363,4 @@ class _Loaded:
 
 LOADED = _Loaded()
 
-__all__ = ["LOADED", "Column", "FacetColumns", "generation", "load"]
+__all__ = ["LOADED", "Column", "Execute", "FacetColumns", "generation", "load", "sqlite_snapshot"]

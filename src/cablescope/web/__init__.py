@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import inspect
 import os
+import sys
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -79,6 +81,10 @@ def _warm_on_startup(app: FastAPI) -> None:
     app.router.lifespan_context = lifespan
 
 
+#: Printed to standard error when the background warm-up is done (followed by its time).
+WARM_NOTICE = "cablescope: archive warm (facet columns and browse pages counted)"
+
+
 def _start_warming(app: FastAPI) -> threading.Thread | None:
     stores = getattr(app.state, "stores", None)
     if stores is None:
@@ -89,9 +95,14 @@ def _start_warming(app: FastAPI) -> threading.Thread | None:
         from cablescope.web.browse_view import warm
         from cablescope.web.cache import CachedReads, page_cache
 
+        started = time.perf_counter()
         store = open_store(stores.db, read_only=True)
         store.warm()  # in-memory facet columns, shared by every reader of this process
         warm(CachedReads(store, page_cache(app)))
+        # An operator (and `bench/web.py`) can tell when every page is fast.
+        print(
+            f"{WARM_NOTICE} in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True
+        )
 
     thread = threading.Thread(target=run, name="cablescope-web-warm", daemon=True)
     thread.start()
@@ -126,4 +137,4 @@ def _html_errors(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, handler)
 
 
-__all__ = ["install"]
+__all__ = ["WARM_NOTICE", "install"]
