@@ -129,3 +129,54 @@ def test_a_page_of_words_and_para_checks_paragraphs_once(archives, monkeypatch) 
         pg.clear_caches()
         pg.facets(tree, limit=None)
     assert len(calls) == 2, "forgotten with the caches"
+
+
+FILTERS = [
+    "tag:PREL",
+    "tag:pr*",
+    "NOT tag:PREL",
+    "class>=CONFIDENTIAL tag:PREL",
+    "date:2008..2009",
+    "date:..2008-06 OR class:SECRET",
+    "caption:SIPDIS",
+    "signer:A*",
+]
+
+
+def _page(store, query: str, sort: str, offset: int) -> tuple:
+    page = store.search(parse_query(query), limit=7, offset=offset, sort=sort)
+    return page.total, [(h.id, h.date, h.paragraph, h.snippet) for h in page.hits]
+
+
+def test_filters_alone_are_paged_from_the_columns_as_sql_pages_them(archives, monkeypatch) -> None:
+    from cablescope.store import postgres_search
+
+    used: list[str] = []
+    real = postgres_search._filtered_page
+
+    def counted(*args, **kwargs):
+        used.append("columns")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(postgres_search, "_filtered_page", counted)
+    url, path = archives
+    cases = [
+        (q, sort, offset)
+        for q in FILTERS
+        for sort in ("relevance", "date", "-date")
+        for offset in (0, 7)
+    ]
+    with open_store(url, read_only=True) as pg, open_store(path, read_only=True) as lite:
+        LOADED.forget()
+        by_sql = {case: _page(pg, *case) for case in cases}
+        assert not used
+        pg.warm()
+        lite.warm()
+        for case in cases:
+            from_columns = _page(pg, *case)
+            assert from_columns == by_sql[case], case
+            assert from_columns == _page(lite, *case), case
+            query = parse_query(case[0])
+            assert pg.facets(query, limit=None).matching == from_columns[0]
+    assert len(used) == len(cases)
+    assert any(total > 7 for total, _ in by_sql.values()), "some pages are not the first"

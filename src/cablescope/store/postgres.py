@@ -526,6 +526,7 @@ class PostgresStore(StoredMentions, Store):
                     sort=sort,
                     count=lambda: len(self._matching_ids(query_ast)),
                     hits=lambda: self._paragraph_hits(query_ast),
+                    columns=self._columns(),
                 )
         except psycopg.OperationalError as exc:
             raise self.error(exc, "searching") from exc
@@ -585,9 +586,13 @@ class PostgresStore(StoredMentions, Store):
     def _matching_ids(self, query_ast: Node | None) -> list[int]:
         """The ids matching `query_ast`, remembered for the archive's current state (its
         newest version id: versions are only added, and every change adds one)."""
-        from cablescope.store.postgres_search import checks_paragraphs, matching_ids
+        from cablescope.store.postgres_search import checks_paragraphs, filtered_ids, matching_ids
+        from cablescope.store.sqlite_masks import columns_only
 
         def compute() -> list[int]:
+            columns = self._columns()
+            if query_ast is not None and columns is not None and columns_only(query_ast):
+                return filtered_ids(columns, query_ast)
             hits = self._paragraph_hits(query_ast) if checks_paragraphs(query_ast) else None
             return matching_ids(self.db, query_ast, hits)
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import psycopg
 
 from cablescope.search.query import (
@@ -32,6 +33,7 @@ from cablescope.search.query import (
 )
 from cablescope.search.results import SORTS, SearchHit, SearchPage
 from cablescope.search.snippets import SNIPPET_WORDS, best, patterns, score, snippet
+from cablescope.store import sqlite_masks
 from cablescope.store.postgres_text import (
     NOTHING,
     matches,
@@ -41,6 +43,9 @@ from cablescope.store.postgres_text import (
     with_negatives,
     words,
 )
+
+if TYPE_CHECKING:
+    from cablescope.store.sqlite_columns import FacetColumns
 
 Sql = tuple[str, list[Any]]
 #: Plain-text parts of a query: the positive nodes and the negated ones.
@@ -351,15 +356,41 @@ def search(
     sort: str,
     count: Callable[[], int] | None = None,
     hits: Callable[[], list[Hit]] | None = None,
+    columns: FacetColumns | None = None,
 ) -> SearchPage:
     """One page of current cables matching `node`, with snippets and best paragraphs.
     `count`, if given, says how many match, and `hits` gives those of a query that
     `checks_paragraphs` (a store that remembers them lists them once for the page, its
-    facets and its histogram)."""
+    facets and its histogram). With a server's `columns` loaded, a query of filters alone
+    (`sqlite_masks.columns_only`) is counted and paged in memory, as on SQLite."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    if columns is not None and sqlite_masks.columns_only(node):
+        return _filtered_page(db, node, columns, limit=limit, offset=offset, sort=sort)
     with planned(db):
         return _search(db, node, limit=limit, offset=offset, sort=sort, count=count, hits=hits)
+
+
+def _filtered_page(
+    db: psycopg.Connection, node: Node, columns: FacetColumns, *, limit: int, offset: int, sort: str
+) -> SearchPage:
+    """A page of a query of filters alone, from the columns: newest first (oldest for
+    "date"), undated last, ties by cable id, as the SQL orders a page with no words."""
+    mask = sqlite_masks.evaluate(columns, None, node)  # type: ignore[arg-type]  # no text
+    size, skip = max(0, limit), max(0, offset)
+    ids = sqlite_masks.page_ids(columns, mask, oldest_first=sort == "date", limit=size, offset=skip)
+    page = SearchPage(total=sqlite_masks.count(mask), limit=limit, offset=offset, sort=sort)
+    rows = _rows(db, [(vid, None, None, None, "") for vid in ids])
+    for vid, pid, _rank, cable_id, date, origin, classification, subject in rows:
+        hit = SearchHit(cable_id, date, origin, classification, subject)
+        _decorate(db, hit, vid, pid, node)
+        page.hits.append(hit)
+    return page
+
+
+def filtered_ids(columns: FacetColumns, node: Node) -> list[int]:
+    """The ids matching a query of filters alone (`sqlite_masks.columns_only`), in order."""
+    return np.flatnonzero(sqlite_masks.evaluate(columns, None, node)).tolist()  # type: ignore[arg-type]
 
 
 def _search(
@@ -467,6 +498,7 @@ def _decorate(
 __all__ = [
     "checks_paragraphs",
     "condition",
+    "filtered_ids",
     "matching_ids",
     "matching_versions",
     "paragraph_hits",

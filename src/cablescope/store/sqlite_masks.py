@@ -42,6 +42,18 @@ def supported(node: Node) -> bool:
     return isinstance(node, DateRange | ClassRange)
 
 
+def columns_only(node: Node) -> bool:
+    """Whether `node` is evaluated from the columns alone, with no full-text index (filters
+    by tag, signer, caption, date and classification): so on any backend."""
+    if isinstance(node, And | Or):
+        return all(columns_only(item) for item in node.items)
+    if isinstance(node, Not):
+        return columns_only(node.item)
+    if isinstance(node, Match):
+        return node.field in _COLUMN_OF
+    return isinstance(node, DateRange | ClassRange)
+
+
 def evaluate(columns: FacetColumns, db: sqlite3.Connection, node: Node) -> np.ndarray:
     """The current versions matching `node` (which must be `supported`), as a mask over ids.
     ``para:`` beside words at the top means the words in a paragraph of that marking, as in
@@ -211,6 +223,7 @@ def page_ids(
 
 __all__ = [
     "Paragraphs",
+    "columns_only",
     "count",
     "current",
     "evaluate",
