@@ -16,6 +16,7 @@ quote every word, so no word can act as an operator.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,8 @@ from cablescope.search.query import (
     Node,
     Not,
     Or,
+    Phrase,
+    Term,
 )
 from cablescope.search.results import SORTS, SearchHit, SearchPage
 from cablescope.search.snippets import SNIPPET_WORDS, best, patterns, score, snippet
@@ -243,6 +246,7 @@ def _paragraph_hits(
     candidates = with_negatives([relaxed(node) for node in positive], [])
     found, found_params = _matches("v.words", candidates)
     conditions = [_paragraph_condition(m) for m in markings] + [condition(i) for i in rest]
+    conditions += _containing(positive)
     where = " AND ".join(["v.is_current", found, *(c[0] for c in conditions)])
     wanted = [p for node in positive for p in patterns(node)]
     best_of: dict[int, tuple[tuple[int, int], int, str | None, str]] = {}
@@ -265,6 +269,43 @@ def _paragraph_hits(
     return [
         (vid, pid, round(distinct + 1 - 1 / (1 + count), 4), date, cable_id)
         for vid, ((distinct, count), pid, date, cable_id) in best_of.items()
+    ]
+
+
+#: Non-ASCII characters common in cables that `words` treats as separators, never as
+#: parts of words (curly quotes, pilcrow, dashes …): a paragraph with no other non-ASCII
+#: character has only ASCII words.
+_SEPARATORS = "".join(
+    c
+    for c in "\u2019\u2018\u201d\u201c\u00b6\u2013\u2014\u00b4\u00ac\u00ae\u2026\u2022\u00a7\u00a0"
+    if not re.match(r"\w", c)
+)
+#: A paragraph that may hold words with other than ASCII letters and digits (folded ones).
+_FOLDED = f"[^\x01-\x7f{_SEPARATORS}]"
+
+
+def _containing(positive: list[Node]) -> list[Sql]:
+    """A condition every paragraph matching all of `positive` meets, for the server to drop
+    the others before they are sent here and tokenised: a paragraph whose words are all
+    ASCII holds each as a case-blind substring (`words` of such text are its lower-cased
+    runs of letters and digits). Paragraphs that may have folded words all pass."""
+    needles = sorted(
+        {
+            word
+            for node in positive
+            if isinstance(node, Term | Phrase)
+            for word in words(node.text)
+            if word.isascii()
+        }
+    )
+    if not needles:
+        return []
+    likes = " AND ".join("p.text ILIKE %s" for _ in needles)
+    return [
+        (
+            f"(current_setting('server_encoding') <> 'UTF8' OR p.text ~ %s OR ({likes}))",
+            [_FOLDED, *(f"%{word}%" for word in needles)],
+        )
     ]
 
 
