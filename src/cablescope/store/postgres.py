@@ -591,7 +591,9 @@ class PostgresStore(StoredMentions, Store):
 
         def compute() -> list[int]:
             columns = self._columns()
-            if query_ast is not None and columns is not None and columns_only(query_ast):
+            if columns is not None and query_ast is None:
+                return columns.current.tolist()  # every current version, in id order
+            if columns is not None and query_ast is not None and columns_only(query_ast):
                 return filtered_ids(columns, query_ast)
             hits = self._paragraph_hits(query_ast) if checks_paragraphs(query_ast) else None
             return matching_ids(self.db, query_ast, hits)
@@ -608,7 +610,9 @@ class PostgresStore(StoredMentions, Store):
         )
 
     def _state(self) -> int:
-        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM versions").fetchone()[0])
+        from cablescope.store.sqlite_columns import generation
+
+        return generation(self.db)
 
     def export(
         self, query_ast: Node | None, *, include_raw: bool = False, batch_size: int = 500
