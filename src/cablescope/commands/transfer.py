@@ -40,19 +40,16 @@ from rich.progress import (
 from cablescope.cli import _stderr_console, app, archive_or_exit
 from cablescope.errors import CableError, StoreError
 from cablescope.store import Store
-from cablescope.store.records import PARAGRAPH_COLUMNS, VERSION_COLUMNS, VersionRows
+from cablescope.store.records import (
+    CHILD_COLUMNS,
+    PARAGRAPH_COLUMNS,
+    SOURCE_COLUMNS,
+    VERSION_COLUMNS,
+    VersionRows,
+)
 
 #: Child tables as `VersionRows` holds them (its field, the columns after version_id).
-CHILDREN = {
-    "recipients": ("role", "position", "route", "name", "station", "precedence", "mcn"),
-    "tags": ("position", "tag"),
-    "refs": ("position", "value", "kind", "bullet", "title"),
-    "captions": ("position", "caption"),
-    "signers": ("position", "name"),
-    "problems": ("position", "field", "message", "line"),
-    "paragraphs": ("cable_id", "position", *PARAGRAPH_COLUMNS),
-}
-SOURCE_COLUMNS = ("name", "format", "line", "byte_offset", "raw_hash", "source_key", "ingested_at")
+CHILDREN = {**CHILD_COLUMNS, "paragraphs": ("cable_id", "position", *PARAGRAPH_COLUMNS)}
 DEFAULT_BATCH = 2000
 
 

@@ -45,7 +45,9 @@ from cablescope.store.mentions import StoredMentions
 from cablescope.store.postgres_text import vector, words
 from cablescope.store.recent import RecentMatches
 from cablescope.store.records import (
+    CHILD_COLUMNS,
     PARAGRAPH_COLUMNS,
+    SOURCE_COLUMNS,
     VERSION_COLUMNS,
     VersionRows,
     restore_record,
@@ -91,24 +93,7 @@ class _VectorDumper(Dumper):
         return obj
 
 
-_CHILD_COLUMNS = {
-    "recipients": ("role", "position", "route", "name", "station", "precedence", "mcn"),
-    "tags": ("position", "tag"),
-    "refs": ("position", "value", "kind", "bullet", "title"),
-    "captions": ("position", "caption"),
-    "signers": ("position", "name"),
-    "problems": ("position", "field", "message", "line"),
-}
-_SOURCE_COLUMNS = (
-    "version_id",
-    "name",
-    "format",
-    "line",
-    "byte_offset",
-    "raw_hash",
-    "source_key",
-    "ingested_at",
-)
+_SOURCE_COLUMNS = ("version_id", *SOURCE_COLUMNS)
 #: What `checksum` reads: SQLite's columns in SQLite's order (flags as 0/1), so that equal
 #: archives on the two backends have equal sums. Recipients tie on position (one per role):
 #: SQLite returns them in its key order, by role, as the extra sort key does here.
@@ -124,13 +109,13 @@ _CHECKSUM_QUERIES = (
         f"FROM {table} t JOIN versions v ON v.id = t.version_id "
         f"ORDER BY v.cable_id, v.number, t.position{', t.role' if table == 'recipients' else ''}"
         for table, columns in (
-            ("recipients", _CHILD_COLUMNS["recipients"]),
-            ("tags", _CHILD_COLUMNS["tags"]),
-            ("refs", _CHILD_COLUMNS["refs"]),
-            ("captions", _CHILD_COLUMNS["captions"]),
-            ("signers", _CHILD_COLUMNS["signers"]),
+            ("recipients", CHILD_COLUMNS["recipients"]),
+            ("tags", CHILD_COLUMNS["tags"]),
+            ("refs", CHILD_COLUMNS["refs"]),
+            ("captions", CHILD_COLUMNS["captions"]),
+            ("signers", CHILD_COLUMNS["signers"]),
             ("paragraphs", ("cable_id", "position", *PARAGRAPH_COLUMNS)),
-            ("problems", _CHILD_COLUMNS["problems"]),
+            ("problems", CHILD_COLUMNS["problems"]),
         )
     ),
 )
@@ -397,7 +382,7 @@ class PostgresStore(StoredMentions, Store):
         first_paragraph: int,
         clean: bool,
     ) -> None:
-        for table, columns in _CHILD_COLUMNS.items():
+        for table, columns in CHILD_COLUMNS.items():
             names = sql.SQL(", ").join(map(sql.Identifier, ("version_id", *columns)))
             statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), names)
             with cur.copy(statement) as copy:

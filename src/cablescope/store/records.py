@@ -65,6 +65,18 @@ PARAGRAPH_COLUMNS = (
     "text",
 )
 
+#: Child tables as `VersionRows` holds them: its field, the columns after version_id.
+CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "recipients": ("role", "position", "route", "name", "station", "precedence", "mcn"),
+    "tags": ("position", "tag"),
+    "refs": ("position", "value", "kind", "bullet", "title"),
+    "captions": ("position", "caption"),
+    "signers": ("position", "name"),
+    "problems": ("position", "field", "message", "line"),
+}
+#: A source row's columns after version_id (`VersionRows.source`, and when it was stored).
+SOURCE_COLUMNS = ("name", "format", "line", "byte_offset", "raw_hash", "source_key", "ingested_at")
+
 
 @dataclass(slots=True)
 class VersionRows:
@@ -212,7 +224,9 @@ def restore_record(
 
 
 __all__ = [
+    "CHILD_COLUMNS",
     "PARAGRAPH_COLUMNS",
+    "SOURCE_COLUMNS",
     "VERSION_COLUMNS",
     "VersionRows",
     "content_hash",
