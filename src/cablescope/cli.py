@@ -171,6 +171,16 @@ DbOption = Annotated[
 ]
 
 
+#: ``--progress/--no-progress`` of the long-running writers (ingest, transfer, enrich).
+ProgressOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress",
+        help="Progress bar on stderr (default: when stderr is a terminal).",
+        show_default=False,
+    ),
+]
+
 #: The output options every listing command offers.
 AsJson = Annotated[bool, typer.Option("--json", help="A JSON array.")]
 AsNl = Annotated[bool, typer.Option("--nl", help="JSON Lines (default off a TTY).")]
@@ -476,14 +486,7 @@ def ingest_command(
             show_default=False,
         ),
     ] = None,
-    progress: Annotated[
-        bool | None,
-        typer.Option(
-            "--progress/--no-progress",
-            help="Progress bar on stderr (default: when stderr is a terminal).",
-            show_default=False,
-        ),
-    ] = None,
+    progress: ProgressOption = None,
 ) -> None:
     """Parse cables and store them in a SQLite archive (idempotent, safe to rerun)."""
     from rich.progress import BarColumn, TimeRemainingColumn

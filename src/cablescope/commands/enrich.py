@@ -27,7 +27,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from cablescope.cli import DbOption, _stderr_console, app
+from cablescope.cli import DbOption, ProgressOption, _stderr_console, app
 from cablescope.commands.graph import open_archive
 from cablescope.graph.stored import MentionRow, rows_for_batch
 from cablescope.ingest import default_workers
@@ -135,10 +135,7 @@ def enrich_command(
     redo: Annotated[
         bool, typer.Option("--redo", help="Forget every stored mention and extract again.")
     ] = False,
-    show_progress: Annotated[
-        bool | None,
-        typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),
-    ] = None,
+    show_progress: ProgressOption = None,
 ) -> None:
     """Extract entity mentions of every cable not extracted yet and store them, so that
     `cablescope mentions`, entity pages and the API read them instead of extracting."""

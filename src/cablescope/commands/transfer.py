@@ -37,7 +37,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from cablescope.cli import _stderr_console, app, archive_or_exit
+from cablescope.cli import ProgressOption, _stderr_console, app, archive_or_exit
 from cablescope.errors import CableError, StoreError
 from cablescope.store import Store
 from cablescope.store.records import (
@@ -267,14 +267,7 @@ def transfer_command(
     verify: Annotated[
         bool, typer.Option("--verify", help="Compare the two archives' checksums at the end.")
     ] = False,
-    progress: Annotated[
-        bool | None,
-        typer.Option(
-            "--progress/--no-progress",
-            help="Progress bar on stderr (default: when stderr is a terminal).",
-            show_default=False,
-        ),
-    ] = None,
+    progress: ProgressOption = None,
 ) -> None:
     """Copy an archive to another backend (SQLite ⇄ PostgreSQL): every version, source,
     problem and correction; safe to rerun, which completes a transfer that stopped."""
