@@ -5,17 +5,14 @@ the parsed cables."""
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.enrich.seeded import seeds_with_and_without_mentions
 
-import cablescope
 from cablescope.api.app import create_app
-from cablescope.commands.enrich import enrich
-from cablescope.store import open_store
 
 with warnings.catch_warnings():  # Starlette's note about httpx2: not ours to act on here
     warnings.simplefilter("ignore")
@@ -26,15 +23,7 @@ ISI = re.compile(r"\bISI\b|Inter-Services Intelligence")
 
 @pytest.fixture(scope="module")
 def archives(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    cables = list(cablescope.read(seeds_dir))
-    plain = tmp_path_factory.mktemp("mentions-api") / "plain.db"
-    with open_store(plain) as store:
-        store.write_batch(cables)
-    stored = plain.with_name("stored.db")
-    shutil.copy(plain, stored)
-    with open_store(stored) as store:
-        enrich(store)
-    return {"plain": plain, "stored": stored, "records": [c.to_dict() for c in cables]}
+    return seeds_with_and_without_mentions(seeds_dir, tmp_path_factory.mktemp("mentions-api"))
 
 
 @pytest.fixture(scope="module")
