@@ -14,27 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import cablescope
 from cablescope.cli import app
 from cablescope.store import open_store
 
 ISI = re.compile(r"\bISI\b|Inter-Services Intelligence")
-
-
-@pytest.fixture(scope="module")
-def seeds_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, dict]:
-    cables = list(cablescope.read([seeds_dir]))
-    db = tmp_path_factory.mktemp("enrich-cli") / "seeds.db"
-    with open_store(db) as store:
-        store.write_batch(cables)
-    return db, {c.id: c.to_dict() for c in cables}
-
-
-@pytest.fixture
-def fresh(seeds_db, tmp_path) -> Path:
-    path = tmp_path / "fresh.db"
-    shutil.copy(seeds_db[0], path)
-    return path
 
 
 @pytest.fixture(scope="module")
