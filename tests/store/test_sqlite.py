@@ -75,3 +75,26 @@ def test_an_older_archive_is_upgraded_on_first_open(seeds_dir: Path, tmp_path: P
             "SELECT id FROM versions WHERE lower(subject) LIKE '%lashkar%' ORDER BY id"
         ).fetchall()
     assert subjects == expected and len(expected) >= 1
+
+
+def test_big_full_text_indexes_merge_sixteen_segments_a_level(tmp_path: Path) -> None:
+    """Set on a new archive, and again on the next writable open of one that lost it."""
+    path = tmp_path / "fts.db"
+    open_store(str(path)).close()
+
+    def config() -> dict[str, dict[str, int]]:
+        with sqlite3.connect(path) as db:
+            return {
+                index: dict(db.execute(f"SELECT k, v FROM {index}_config WHERE k != 'version'"))
+                for index in ("cable_fts", "paragraph_fts")
+            }
+
+    expected = {"automerge": 16, "hashsize": 32 << 20}
+    assert config() == {"cable_fts": expected, "paragraph_fts": expected}
+    with sqlite3.connect(path) as db:  # as an archive from before the setting
+        db.execute("INSERT INTO cable_fts (cable_fts, rank) VALUES ('automerge', 4)")
+    assert config()["cable_fts"]["automerge"] == 4
+    open_store(str(path), read_only=True).close()
+    assert config()["cable_fts"]["automerge"] == 4  # a reader never writes
+    open_store(str(path)).close()
+    assert config() == {"cable_fts": expected, "paragraph_fts": expected}

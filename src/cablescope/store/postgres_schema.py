@@ -72,8 +72,8 @@ CREATE TABLE versions (
     party           TSVECTOR NOT NULL,
     UNIQUE (cable_id, content_hash)
 );
--- Stored as they are: raw is zlib-compressed already, and compressing the word vectors
--- would cost the load more time than the disk it saves.
+-- Stored as they are: raw is compressed already (zstd, or zlib before), and compressing
+-- the word vectors would cost the load more time than the disk it saves.
 ALTER TABLE versions ALTER COLUMN raw SET STORAGE EXTERNAL;
 ALTER TABLE versions ALTER COLUMN words SET STORAGE EXTERNAL;
 CREATE TABLE cables (

@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS versions (
     header         TEXT    NOT NULL DEFAULT '',
     body           TEXT    NOT NULL DEFAULT '',
     record         TEXT    NOT NULL,          -- record JSON without body, header and ¶ texts
-    raw            BLOB,                      -- zlib-compressed text as read
+    raw            BLOB,                      -- the text as read, zstd (zlib before)
     ingested_at    TEXT    NOT NULL,
     UNIQUE (cable_id, content_hash)
 );

@@ -58,8 +58,12 @@ _PRAGMAS = (
 #: until this many bytes (default 1 MB) and then writes them as a segment that later merges
 #: rewrite: 32 MB makes one segment of a batch instead of one a megabyte, and cut the
 #: writer's full-text cost by a quarter at 20k cables (`bench/ingest.py`).
+#: Each batch then adds one segment per index, and FTS5 merges segments of a level once
+#: `automerge` of them are there (default 4): at 16 a word's entries are rewritten about
+#: half as often while a 250k archive is built (each merge reads and writes whole segments),
+#: for at most 15 segments a level to look a word up in.
 _BIG_INDEXES = ("cable_fts", "paragraph_fts")
-_FTS_HASH_BYTES = 32 << 20
+_FTS_CONFIG = {"hashsize": 32 << 20, "automerge": 16}
 
 #: Readers (a server keeps one per thread) get a smaller page cache than the one writer.
 _READ_PRAGMAS = (
@@ -170,14 +174,12 @@ class SQLiteStore(StoredMentions, Store):
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
             )
             for index in _BIG_INDEXES:
-                current = self.db.execute(
-                    f"SELECT v FROM {index}_config WHERE k = 'hashsize'"
-                ).fetchone()
-                if current is None or current[0] != _FTS_HASH_BYTES:
-                    self.db.execute(
-                        f"INSERT INTO {index} ({index}, rank) VALUES ('hashsize', ?)",
-                        (_FTS_HASH_BYTES,),
-                    )
+                current = dict(self.db.execute(f"SELECT k, v FROM {index}_config").fetchall())
+                for key, value in _FTS_CONFIG.items():
+                    if current.get(key) != value:
+                        self.db.execute(
+                            f"INSERT INTO {index} ({index}, rank) VALUES (?, ?)", (key, value)
+                        )
             for index, rows in (("party_fts", PARTY_ROWS), ("subject_fts", SUBJECT_ROWS)):
                 if self.db.execute("SELECT 1 FROM meta WHERE key = ?", (index,)).fetchone():
                     continue
