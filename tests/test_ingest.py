@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 import cablescope
 from cablescope.cli import app
 from cablescope.demo.generator import write_corpus
-from cablescope.ingest import estimate_total, ingest
+from cablescope.ingest import estimate_total, ingest, parse_and_flatten
+from cablescope.reader import iter_sources
 from cablescope.store import open_store
 
 
@@ -187,3 +188,23 @@ def test_a_failing_write_stops_the_run_with_its_error(tmp_path: Path) -> None:
             ingest([corpus], store, batch_size=10, workers=0)
         assert written == [10, 10]
         assert store.counts()["versions"] == 20
+
+
+def test_workers_prepare_the_rows_as_the_backend_asks(seeds_dir: Path, tmp_path: Path) -> None:
+    """PostgreSQL's word vectors are built where the cable is parsed, equal to what its
+    writer would build; SQLite asks for nothing."""
+    from cablescope.store.postgres import _VECTORS, _vectors, prepare_vectors
+
+    with open_store(tmp_path / "a.db") as store:
+        assert store.row_preparer() is None
+    errors: list[object] = []
+    sources = list(iter_sources([seeds_dir], on_error=errors.append))
+    assert len(sources) == 2 and not errors
+    for source in sources:
+        plain = parse_and_flatten(source)
+        prepared = parse_and_flatten(source, prepare_vectors)
+        assert len(plain) == len(prepared) == 1
+        rows, problems = prepared[0]
+        assert problems == plain[0][1]
+        assert rows.version.pop(_VECTORS) == _vectors(plain[0][0])
+        assert rows == plain[0][0]

@@ -24,7 +24,7 @@ from cablescope.errors import CableError
 from cablescope.parse import Document, parse_document
 from cablescope.parse.formats.detect import UnreadFile
 from cablescope.reader import TarMember, iter_sources, read_source
-from cablescope.store import BatchResult, Store
+from cablescope.store import BatchResult, RowPreparer, Store
 from cablescope.store.records import VersionRows, to_rows
 
 #: Cables per transaction. Each batch becomes one new segment of each full-text index, which
@@ -73,15 +73,17 @@ def ingest(
     With `workers` > 0 (default: one per CPU), parsing and flattening run in that many
     worker processes while this one reads files and writes the database: on two cores the
     writer and the parsers overlap instead of taking turns. The first `INLINE_FIRST` sources
-    are parsed here, so a job of a few files never waits for a pool to start. Cables are
-    stored in input order either way: the archive is identical (`Store.checksum`).
+    are parsed here, so a job of a few files never waits for a pool to start. What the
+    backend would otherwise do to the rows in the writer (`Store.row_preparer`: PostgreSQL's
+    word vectors) is done there too. Cables are stored in input order either way: the
+    archive is identical (`Store.checksum`).
     """
     report = IngestReport()
     errors: list[CableError] = []
     batch: list[VersionRows] = []
     sources = iter_sources(list(paths), on_error=errors.append)
     count = default_workers() if workers is None else workers
-    parsed = _adaptive(sources, count, window=2 * batch_size)
+    parsed = _adaptive(sources, count, window=2 * batch_size, prepare=store.row_preparer())
     with _BatchWriter(store, report, progress) as writer:
         for outcome in parsed:
             if isinstance(outcome, CableError):
@@ -170,9 +172,10 @@ def default_workers() -> int:
 Outcome = tuple[VersionRows, list[str]] | CableError
 
 
-def parse_and_flatten(source: Source) -> list[Outcome]:
-    """A worker's job for one source: read and decode it if need be, parse, flatten to rows.
-    (A tar member may hold any number of cables: a CSV file, a nested archive.)"""
+def parse_and_flatten(source: Source, prepare: RowPreparer | None = None) -> list[Outcome]:
+    """A worker's job for one source: read and decode it if need be, parse, flatten to rows
+    (and `prepare` them for the backend). A tar member may hold any number of cables: a CSV
+    file, a nested archive."""
     outcomes: list[Outcome] = []
     for item in read_source(source):
         if isinstance(item, CableError):
@@ -180,15 +183,17 @@ def parse_and_flatten(source: Source) -> list[Outcome]:
         else:
             cable = parse_document(item)
             outcomes.append((to_rows(cable), [problem.field for problem in cable.problems]))
+    if prepare is not None:
+        prepare([outcome[0] for outcome in outcomes if not isinstance(outcome, CableError)])
     return outcomes
 
 
-def _parse_chunk(sources: list[Source]) -> list[Any]:
+def _parse_chunk(sources: list[Source], prepare: RowPreparer | None = None) -> list[Any]:
     """Outcomes for a chunk; errors travel as (reason, source, line), since an exception
     whose constructor takes keywords does not survive pickling."""
     outcomes: list[Any] = []
     for source in sources:
-        for outcome in parse_and_flatten(source):
+        for outcome in parse_and_flatten(source, prepare):
             if isinstance(outcome, CableError):
                 outcome = (outcome.reason, outcome.source, outcome.line)
             outcomes.append(outcome)
@@ -207,11 +212,14 @@ def _unpickled(outcome: Any) -> Outcome:
 INLINE_FIRST = 256
 
 
-def _adaptive(sources: Iterator[Source], workers: int, *, window: int) -> Iterator[Outcome]:
+def _adaptive(
+    sources: Iterator[Source], workers: int, *, window: int, prepare: RowPreparer | None
+) -> Iterator[Outcome]:
     head = list(itertools.islice(sources, INLINE_FIRST if workers > 0 else None))
-    yield from itertools.chain.from_iterable(map(parse_and_flatten, head))
+    for source in head:
+        yield from parse_and_flatten(source, prepare)
     if workers > 0 and len(head) == INLINE_FIRST:
-        yield from _parallel(sources, workers, window=window)
+        yield from _parallel(sources, workers, window=window, prepare=prepare)
 
 
 def _chunks(sources: Iterator[Source], size: int) -> Iterator[list[Source]]:
@@ -220,7 +228,12 @@ def _chunks(sources: Iterator[Source], size: int) -> Iterator[list[Source]]:
 
 
 def _parallel(
-    sources: Iterator[Source], workers: int, *, window: int, chunk_size: int = 32
+    sources: Iterator[Source],
+    workers: int,
+    *,
+    window: int,
+    prepare: RowPreparer | None,
+    chunk_size: int = 32,
 ) -> Iterator[Outcome]:
     """Parse in `workers` processes, yielding results in input order.
 
@@ -233,7 +246,7 @@ def _parallel(
     with context.Pool(workers, initializer=_yield_to_writer) as pool:
         pending: deque[Any] = deque()
         for chunk in _chunks(sources, chunk_size):
-            pending.append(pool.apply_async(_parse_chunk, (chunk,)))
+            pending.append(pool.apply_async(_parse_chunk, (chunk, prepare)))
             while len(pending) > most:
                 yield from map(_unpickled, pending.popleft().get())
         while pending:

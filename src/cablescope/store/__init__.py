@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from cablescope.store.records import VersionRows
 
 DEFAULT_DB = "cables.db"
+
+#: A backend's work on flattened rows that a parse worker can do (`Store.row_preparer`).
+RowPreparer = Callable[[list["VersionRows"]], None]
 
 
 @dataclass(slots=True)
@@ -71,6 +74,12 @@ class Store(ABC):
     ) -> BatchResult:
         """`write_batch` for cables already flattened by `records.to_rows` — which parallel
         ingest does in its parse workers, so the writer only writes."""
+
+    def row_preparer(self) -> RowPreparer | None:
+        """What this backend's writer would do to flattened rows before writing them that
+        an ingest's parse workers can do instead, beside the writer (PostgreSQL: build the
+        word vectors); None when there is nothing. A module-level function: it pickles."""
+        return None
 
     @abstractmethod
     def counts(self) -> dict[str, int]:
@@ -237,4 +246,4 @@ def open_store(
     return SQLiteStore(target, read_only=read_only)
 
 
-__all__ = ["DEFAULT_DB", "BatchResult", "Store", "open_store"]
+__all__ = ["DEFAULT_DB", "BatchResult", "RowPreparer", "Store", "open_store"]

@@ -39,7 +39,7 @@ from psycopg.pq import Format
 from psycopg.types.json import Jsonb
 
 from cablescope.errors import CableError, StoreError
-from cablescope.store import BatchResult, Store
+from cablescope.store import BatchResult, RowPreparer, Store
 from cablescope.store import postgres_schema as schema
 from cablescope.store.mentions import StoredMentions
 from cablescope.store.postgres_text import vector, words
@@ -286,6 +286,11 @@ class PostgresStore(StoredMentions, Store):
         if self._bulk is None:
             self._bulk = deferred
         return result
+
+    def row_preparer(self) -> RowPreparer:
+        """The word vectors, the costliest part of a load on this side of the connection:
+        an ingest's parse workers build them, and the writer only sends them."""
+        return prepare_vectors
 
     def finish_load(self) -> list[str]:
         """End a load: build the indexes it deferred (with `schema.BUILD_MEMORY`, then
@@ -739,8 +744,9 @@ def _vectors(rows: VersionRows) -> tuple[bytes, bytes, bytes]:
 
 
 def prepare_vectors(rows: Sequence[VersionRows]) -> None:
-    """Build the word vectors of `rows` now, where they are read (a transfer's worker
-    process), so that the writer only sends them; `write_rows` builds those missing."""
+    """Build the word vectors of `rows` now, where they are read or parsed (a transfer's or
+    an ingest's worker process), so that the writer only sends them; `write_rows` builds
+    those missing."""
     for r in rows:
         r.version[_VECTORS] = _vectors(r)
 
