@@ -39,7 +39,7 @@ from rich.progress import (
 
 from cablescope.cli import ProgressOption, _stderr_console, app, archive_or_exit
 from cablescope.errors import CableError, StoreError
-from cablescope.store import Store
+from cablescope.store import RowPreparer, Store
 from cablescope.store.records import (
     CHILD_COLUMNS,
     PARAGRAPH_COLUMNS,
@@ -134,31 +134,29 @@ def read_range(reader: _Reader, low: int, high: int) -> list[VersionRows]:
 _WORKER: dict[str, Any] = {}
 
 
-def _start_worker(location: str, vectors: bool) -> None:
+def _start_worker(location: str, prepare: RowPreparer | None) -> None:
     from cablescope.store import open_store
 
     _WORKER["store"] = open_store(location, read_only=True)
     _WORKER["reader"] = _Reader(_WORKER["store"])
-    _WORKER["vectors"] = vectors
+    _WORKER["prepare"] = prepare
 
 
 def _read_in_worker(bounds: tuple[int, int]) -> list[VersionRows]:
     rows = read_range(_WORKER["reader"], *bounds)
-    if _WORKER["vectors"]:
-        from cablescope.store.postgres import prepare_vectors
-
-        prepare_vectors(rows)
+    if _WORKER["prepare"] is not None:
+        _WORKER["prepare"](rows)
     return rows
 
 
 def read_ahead(
-    location: str, ranges: list[tuple[int, int]], workers: int, *, vectors: bool
+    location: str, ranges: list[tuple[int, int]], workers: int, *, prepare: RowPreparer | None
 ) -> Iterator[list[VersionRows]]:
     """`read_range` of each range, in order, done by `workers` processes a few batches ahead
-    of the writer; with `vectors` (a PostgreSQL target) they build the word vectors too,
-    the costliest part of a load on the client's side."""
+    of the writer; they also `prepare` the rows as the target asks (`Store.row_preparer`: a
+    PostgreSQL target's word vectors, the costliest part of a load on the client's side)."""
     context = multiprocessing.get_context("spawn")  # no inherited database handles
-    with context.Pool(workers, _start_worker, (location, vectors)) as pool:
+    with context.Pool(workers, _start_worker, (location, prepare)) as pool:
         pending: deque[Any] = deque()
         queued = iter(ranges)
         for bounds in itertools.islice(queued, 2 * workers):
@@ -221,8 +219,8 @@ def transfer(
     worker processes read and prepare the batches ahead of the writer."""
     totals = {"versions": 0, "new_versions": 0, "new_sources": 0}
     if workers > 0 and location is not None:
-        vectors = type(target).__name__ == "PostgresStore"
-        batches = read_ahead(location, id_ranges(source, batch_size), workers, vectors=vectors)
+        ranges = id_ranges(source, batch_size)
+        batches = read_ahead(location, ranges, workers, prepare=target.row_preparer())
     else:
         batches = stored_rows(source, batch_size)
     for batch in batches:
