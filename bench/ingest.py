@@ -6,15 +6,18 @@
 
 Each corpus is ingested in a subprocess (`python -m cablescope.cli ingest`) into a new file;
 reported: cables/s, peak RSS of that process, and the database size against the raw text
-size (the sum of the parsed records' `raw`). The issue's target is 1,000 cables/s at 250k.
+size (the texts as read, decompressed from the archive). The issue's target is 1,000
+cables/s at 250k.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -22,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import cablescope
+from cablescope.store.records import decompress_raw
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "cablegate-html-dev.tar.gz"
@@ -50,8 +53,7 @@ def measure(corpus: Path, work: Path) -> dict[str, Any]:
     )
     wall = time.perf_counter() - started
     peak_kb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    cables = sum(1 for _ in cablescope.iter_documents(corpus))
-    raw_bytes = sum(len(c.raw.encode("utf-8")) for c in cablescope.read(corpus))
+    cables, raw_bytes = _stored(db)
     db_bytes = sum(os.path.getsize(p) for p in work.glob(f"{db.name}*"))
     return {
         "corpus": str(corpus),
@@ -63,6 +65,18 @@ def measure(corpus: Path, work: Path) -> dict[str, Any]:
         "db_mb": round(db_bytes / 1e6, 1),
         "db_over_raw": round(db_bytes / raw_bytes, 2) if raw_bytes else None,
     }
+
+
+def _stored(db: Path) -> tuple[int, int]:
+    """Cables stored (one source each) and the bytes of their texts as read, from the archive
+    itself: its raw blobs decompress in seconds, where parsing the corpus again took minutes."""
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as archive:
+        cables = archive.execute("SELECT count(*) FROM sources").fetchone()[0]
+        raw_bytes = sum(
+            len(decompress_raw(blob).encode("utf-8", "surrogatepass"))
+            for (blob,) in archive.execute("SELECT raw FROM versions WHERE raw IS NOT NULL")
+        )
+    return cables, raw_bytes
 
 
 def main() -> None:
