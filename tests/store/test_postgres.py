@@ -347,3 +347,27 @@ def test_small_first_batches_keep_the_indexes(seeds_dir: Path, pg_cluster: Any) 
     with open_store(url) as store:
         store.write_batch(list(cablescope.read(seeds_dir)))
         assert not missing_indexes(store.db)  # type: ignore[attr-defined]
+
+
+def test_the_ingest_command_builds_a_bulk_loads_indexes_in_view(
+    tmp_path: Path, pg_cluster: Any
+) -> None:
+    """The indexes a bulk load deferred are built before the summary, which says how long
+    they took; a later ingest into the same archive defers nothing."""
+    from typer.testing import CliRunner
+
+    from cablescope.cli import app
+    from cablescope.store.postgres import DEFER_MIN
+    from cablescope.store.postgres_schema import DEFERRED, missing_indexes
+
+    write_corpus(tmp_path / "corpus", 2 * DEFER_MIN, seed=13)
+    url = pg_cluster.create_db("cli_bulk")
+    args = ["ingest", str(tmp_path / "corpus"), "--db", url, "--no-progress", "--workers", "0"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert f"{len(DEFERRED)} indexes built in " in first.stderr
+    with psycopg.connect(url, autocommit=True) as db:
+        assert not missing_indexes(db)
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert "indexes built" not in again.stderr and "0 new versions" in again.stderr
