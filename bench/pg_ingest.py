@@ -97,9 +97,7 @@ def write_rate(target: str, corpus: Path, limit: int | None) -> dict[str, Any]:
             client += time.process_time() - cpu
             count += len(rows)
         started = time.perf_counter()
-        finish = getattr(store, "finish_load", None)
-        if finish is not None:
-            finish()
+        store.finish_load()
         finished = time.perf_counter() - started
         server = _server_cpu(store) - server
         versions = store.counts()["versions"]
@@ -122,9 +120,7 @@ def transfer_rate(source: Path, target: str, workers: int) -> dict[str, Any]:
         started, cpu = time.perf_counter(), time.process_time() + _children_cpu()
         totals = transfer(src, dst, workers=workers, location=str(source))
         loaded = time.perf_counter()
-        finish = getattr(dst, "finish_load", None)
-        if finish is not None:
-            finish()
+        dst.finish_load()
         done = time.perf_counter()
         # The read-ahead workers count as the client: they have ended (and been waited for).
         client = time.process_time() + _children_cpu() - cpu

@@ -531,12 +531,10 @@ def ingest_command(
             report = ingest(present, store, batch_size=batch_size, progress=hook, workers=workers)
             # A bulk load into an empty PostgreSQL archive builds its indexes at the end:
             # minutes at 250k, shown rather than left to a silent `close`.
-            loaded, built = time.perf_counter(), []
-            finish = getattr(store, "finish_load", None)
-            if finish is not None:
-                if show:
-                    bar.update(task, description="building indexes", rate="–")
-                built = finish()
+            loaded = time.perf_counter()
+            if show:
+                bar.update(task, description="building indexes", rate="–")
+            built = store.finish_load()
             indexes = time.perf_counter() - loaded
             counts = store.counts()
     except StoreError as exc:

@@ -312,9 +312,7 @@ def transfer_command(
                 )
                 copied = time.perf_counter()
                 bar.update(task, description="building indexes", rate="–")
-                finish = getattr(dst, "finish_load", None)
-                if finish is not None:
-                    finish()
+                dst.finish_load()
             built = time.perf_counter()
             counts = dst.counts()
             same = None

@@ -75,6 +75,12 @@ class Store(ABC):
         """`write_batch` for cables already flattened by `records.to_rows` — which parallel
         ingest does in its parse workers, so the writer only writes."""
 
+    def finish_load(self) -> list[str]:
+        """End a load: do what the backend deferred while loading (PostgreSQL: build the
+        indexes a bulk load into an empty archive held back); the names of the indexes
+        built, none for a backend that defers nothing. PostgreSQL's `close` calls it too."""
+        return []
+
     def row_preparer(self) -> RowPreparer | None:
         """What this backend's writer would do to flattened rows before writing them that
         an ingest's parse workers can do instead, beside the writer (PostgreSQL: build the
