@@ -160,6 +160,43 @@ def test_parallel_ingest_stores_exactly_what_inline_ingest_stores(tmp_path: Path
     assert f"{bundle}:b/zz/list.txt" in not_cables
 
 
+def test_ingest_dash_streams_a_corpus_piped_on_stdin(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 300, seed=9)  # past INLINE_FIRST: the parse workers take part
+    piped = tmp_path / "corpus.tar.gz"
+    with tarfile.open(piped, "w:gz") as tar:
+        tar.add(corpus, arcname="corpus")
+    on_disk, from_stdin = tmp_path / "disk.db", tmp_path / "stdin.db"
+    with open_store(on_disk) as store:
+        ingest([corpus], store, workers=0)
+    command = [sys.executable, "-m", "cablescope.cli", "ingest", "-", "--db", str(from_stdin)]
+    with piped.open("rb") as stdin:
+        run = subprocess.run(command, stdin=stdin, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    stored = "SELECT cable_id, number, content_hash FROM versions ORDER BY 1, 2"
+    with sqlite3.connect(on_disk) as disk, sqlite3.connect(from_stdin) as piped_db:
+        expected = disk.execute(stored).fetchall()
+        assert len(expected) >= 300
+        assert piped_db.execute(stored).fetchall() == expected
+        names = [row[0] for row in piped_db.execute("SELECT name FROM sources")]
+        assert names and all(name.startswith("<stdin>:corpus/") for name in names)
+    assert f"{len(expected):,} new versions" in run.stderr
+    # The same stream again changes nothing.
+    with piped.open("rb") as stdin:
+        again = subprocess.run(command, stdin=stdin, capture_output=True, text=True, check=False)
+    assert again.returncode == 0 and "0 new versions" in again.stderr
+
+
+def test_parse_dash_reads_an_archive_on_stdin(seeds_dir: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "seeds.tar"
+    with tarfile.open(archive, "w") as tar:
+        tar.add(seeds_dir, arcname="seeds")
+    result = CliRunner().invoke(app, ["parse", "-", "--nl"], input=archive.read_bytes())
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(r["id"] for r in records) == ["08LONDON3062", "09STATE65183"]
+
+
 def _committed(db: Path) -> int:
     try:
         with sqlite3.connect(db, timeout=1) as con:

@@ -84,7 +84,7 @@ def test_package_level_read_delegates(seeds_dir: Path) -> None:
 
 
 def _tar(path: Path, seeds_dir: Path, mode: str) -> Path:
-    with tarfile.open(path, mode) as archive:
+    with tarfile.open(str(path), mode) as archive:
         for ident in SEED_IDS:
             archive.add(seeds_dir / f"{ident}.txt", arcname=f"cables/{ident}.txt")
         hidden = tarfile.TarInfo("cables/._08LONDON3062.txt")
@@ -108,6 +108,60 @@ def test_tar_archives(tmp_path: Path, seeds_dir: Path, suffix: str, mode: str) -
     docs = list(iter_documents(archive))
     assert _ids(docs) == SEED_IDS
     assert [doc.name for doc in docs] == [f"{archive}:cables/{ident}.txt" for ident in SEED_IDS]
+
+
+class _Stdin:
+    """What `sys.stdin` is to the reader: its bytes are under `.buffer`, and they can only
+    be read forwards."""
+
+    def __init__(self, data: bytes) -> None:
+        self.buffer = _ForwardOnly(data)
+
+
+class _ForwardOnly(io.RawIOBase):
+    def __init__(self, data: bytes) -> None:
+        self.data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        chunk = self.data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+@pytest.mark.parametrize("mode", ["w|", "w|gz", "w|xz"])
+def test_dash_reads_an_archive_streamed_on_stdin(
+    tmp_path: Path, seeds_dir: Path, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = _tar(tmp_path / "seeds.tar", seeds_dir, mode)
+    monkeypatch.setattr("sys.stdin", _Stdin(archive.read_bytes()))
+    docs = list(iter_documents("-"))
+    assert _ids(docs) == SEED_IDS
+    assert [doc.name for doc in docs] == [f"<stdin>:cables/{ident}.txt" for ident in SEED_IDS]
+
+
+def test_dash_reads_one_cable_on_stdin(seeds_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", _Stdin((seeds_dir / "09STATE65183.txt").read_bytes()))
+    (cable,) = read(["-"])
+    assert (cable.id, cable.source.name) == ("09STATE65183", "<stdin>")
+
+
+def test_a_truncated_stream_on_stdin_keeps_what_came_whole(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = _tar(tmp_path / "seeds.tar", seeds_dir, "w|")
+    data = archive.read_bytes()
+    with tarfile.open(archive) as listing:
+        second = listing.getmember(f"cables/{SEED_IDS[1]}.txt")
+    cut = second.offset_data + 100  # the first member whole, the second one cut short
+    monkeypatch.setattr("sys.stdin", _Stdin(data[:cut]))
+    errors: list[CableError] = []
+    docs = list(iter_documents("-", on_error=errors.append))
+    assert _ids(docs) == SEED_IDS[:1]
+    assert [error.source for error in errors] == ["<stdin>"]
+    assert "cannot read" in str(errors[0])
 
 
 def test_zip_archive(tmp_path: Path, seeds_dir: Path) -> None:

@@ -49,6 +49,7 @@ from cablescope.output import (
     write_json,
     write_nl,
 )
+from cablescope.reader import STDIN
 from cablescope.store import DEFAULT_DB
 
 app = typer.Typer(
@@ -218,14 +219,7 @@ def _stdout_console(min_width: int = 0) -> Console:
 def _iter_cables(paths: Sequence[Path], report: RunReport) -> Iterator[Cable]:
     """Every cable under every path, in order; what cannot be read goes to the report."""
     for path in paths:
-        if str(path) == "-":
-            text = sys.stdin.read()
-            try:
-                yield cablescope.parse(text, name="<stdin>")
-            except CableError as exc:
-                report.not_a_cable(exc)
-            continue
-        if not path.exists():
+        if str(path) != STDIN and not path.exists():
             report.missing.append(str(path))
             continue
         try:
@@ -471,7 +465,11 @@ def demo_command(
 def ingest_command(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Cable files, directories or archives to store.", show_default=False),
+        typer.Argument(
+            help="Cable files, directories or archives to store; - reads stdin (any of them, "
+            "streamed: zcat corpus.tar.gz | cablescope ingest -).",
+            show_default=False,
+        ),
     ],
     db: DbOption = DEFAULT_DB,
     batch_size: Annotated[
@@ -496,10 +494,10 @@ def ingest_command(
     from cablescope.store import open_store
 
     err = _stderr_console()
-    missing = [str(p) for p in paths if str(p) != "-" and not p.exists()]
+    missing = [str(p) for p in paths if str(p) != STDIN and not p.exists()]
     for path in missing:
         err.print(f"[red]error:[/] no such file or directory: {escape(path)}", soft_wrap=True)
-    present = [p for p in paths if p.exists()]
+    present = [p for p in paths if str(p) == STDIN or p.exists()]
     show = progress if progress is not None else err.is_terminal
     try:
         with ExitStack() as stack:

@@ -7,6 +7,8 @@ and ``.gz`` / ``.bz2`` / ``.xz`` files are opened as streams, and multi-cable fi
 JSON Lines) are parsed row by row. Formats and compressions are recognised from content.
 
 `Document.name` is the file path as given, or ``archive.tar.gz:member/path`` for a member.
+The path ``-`` is standard input, read as a stream like any other file (a single cable, a
+CSV or JSON Lines dump, a tar, compressed or not) and named ``<stdin>``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import gzip
 import io
 import lzma
 import os
+import sys
 import tarfile
 import zipfile
 import zlib
@@ -44,6 +47,9 @@ _READ_ERRORS = (
     lzma.LZMAError,
 )
 _MAGIC_BYTES = 512
+#: The path that means standard input, and the name its cables are stored under.
+STDIN = "-"
+STDIN_NAME = "<stdin>"
 
 
 def read(
@@ -103,7 +109,9 @@ def _paths(path: PathArg | Iterable[PathArg]) -> Iterator[PathArg]:
 def _items(path: PathArg | Iterable[PathArg], defer: bool = False) -> Iterator[Item]:
     for one in _paths(path):
         name = os.fspath(one)
-        if os.path.isdir(name):
+        if name == STDIN:
+            yield from _stdin_items(defer)
+        elif os.path.isdir(name):
             yield from _directory_items(name, defer)
         elif os.path.exists(name):
             yield from _file_items(name, defer)
@@ -134,6 +142,15 @@ def _file_items(name: str, defer: bool) -> Iterator[Item]:
             yield from _stream_items(stream, name, defer, seekable=True)
     except _READ_ERRORS as exc:
         yield CableError(f"cannot read: {_describe(exc)}", source=name)
+
+
+def _stdin_items(defer: bool) -> Iterator[Item]:
+    """Standard input, streamed: `zcat dump.tar.gz | cablescope ingest -` never needs the
+    corpus on disk. Nothing can be read twice, so tar members travel as their bytes."""
+    try:
+        yield from _stream_items(sys.stdin.buffer, STDIN_NAME, defer)
+    except _READ_ERRORS as exc:
+        yield CableError(f"cannot read: {_describe(exc)}", source=STDIN_NAME)
 
 
 def _describe(exc: BaseException) -> str:
@@ -258,4 +275,12 @@ def _zip_items(stream: BinaryIO, name: str, defer: bool) -> Iterator[Item]:
                 yield CableError(f"cannot read: {_describe(exc)}", source=member_name)
 
 
-__all__ = ["TarMember", "iter_documents", "iter_sources", "read", "read_source"]
+__all__ = [
+    "STDIN",
+    "STDIN_NAME",
+    "TarMember",
+    "iter_documents",
+    "iter_sources",
+    "read",
+    "read_source",
+]
