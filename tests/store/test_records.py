@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hypothesis import given
@@ -23,6 +24,18 @@ def test_any_text_round_trips(text: str) -> None:
 def test_lone_surrogates_and_nul_survive() -> None:
     text = "CONFIDENTIAL\x00 \udcff ¶2. (C) text"
     assert decompress_raw(compress_raw(text)) == text
+
+
+def test_threads_compress_and_decompress_at_once(seeds_dir: Path) -> None:
+    """The codec keeps a zstd context per thread: the web server's threads share it."""
+    seed = (seeds_dir / "08LONDON3062.txt").read_text()
+
+    def round_trips(worker: int) -> int:
+        texts = [f"{worker}-{i} {seed[i * 7 :]}" for i in range(300)]
+        return sum(decompress_raw(compress_raw(text)) == text for text in texts)
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(round_trips, range(16))) == [300] * 16
 
 
 def test_new_blobs_are_zstd_and_zlib_blobs_still_read() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -109,17 +110,29 @@ def content_hash(text: str) -> str:
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
+class _Codecs(threading.local):
+    """A zstd compressor and decompressor per thread (they are not thread-safe): made once,
+    they take 13 instead of 22 µs for an 8 KB cable, against a fresh context a call."""
+
+    def __init__(self) -> None:
+        self.compressor = zstandard.ZstdCompressor(level=1)
+        self.decompressor = zstandard.ZstdDecompressor()
+
+
+_codecs = _Codecs()
+
+
 def compress_raw(text: str) -> bytes:
     """The text as read, as stored: zstd level 1, a third of zlib level 1's CPU for a
     slightly smaller blob (0.04 against 0.135 ms for an 8 KB cable), its size in the frame."""
-    return zstandard.compress(text.encode("utf-8", "surrogatepass"), 1)
+    return _codecs.compressor.compress(text.encode("utf-8", "surrogatepass"))
 
 
 def decompress_raw(blob: bytes) -> str:
     """`compress_raw` undone, or zlib's for an archive written before it."""
     data = bytes(blob)
     if data[:4] == _ZSTD_MAGIC:
-        return zstandard.decompress(data).decode("utf-8", "surrogatepass")
+        return _codecs.decompressor.decompress(data).decode("utf-8", "surrogatepass")
     return zlib.decompress(data).decode("utf-8", "surrogatepass")
 
 
