@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import shutil
 import tarfile
 import zipfile
@@ -17,7 +18,7 @@ import pytest
 
 import cablescope
 from cablescope import Cable, CableError
-from cablescope.reader import iter_documents, read
+from cablescope.reader import TarMember, iter_documents, iter_sources, read
 
 SEED_IDS = ["08LONDON3062", "09STATE65183"]
 
@@ -162,6 +163,33 @@ def test_a_truncated_stream_on_stdin_keeps_what_came_whole(
     assert _ids(docs) == SEED_IDS[:1]
     assert [error.source for error in errors] == ["<stdin>"]
     assert "cannot read" in str(errors[0])
+
+
+def test_an_ingest_lets_the_page_cache_forget_what_it_has_read(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sources listed for an ingest (members of a tar on disk, whole files) are read once:
+    each read is followed by POSIX_FADV_DONTNEED over exactly what was read."""
+    archive = _tar(tmp_path / "seeds.tar", seeds_dir, "w")
+    advice: list[tuple[str, int, int, int]] = []
+    real = os.posix_fadvise
+
+    def record(fd: int, offset: int, size: int, what: int) -> None:
+        advice.append((os.readlink(f"/proc/self/fd/{fd}"), offset, size, what))
+        real(fd, offset, size, what)
+
+    monkeypatch.setattr(os, "posix_fadvise", record)
+    members = [s for s in iter_sources([archive]) if isinstance(s, TarMember)]
+    assert [m.name for m in members] == [f"{archive}:cables/{i}.txt" for i in SEED_IDS]
+    assert advice == [(str(archive), 0, 0, os.POSIX_FADV_DONTNEED)]  # the listing, done
+    advice.clear()
+    for member in members:
+        assert [d.metadata["id"] for d in member.items()] == [member.name.rsplit("/")[-1][:-4]]
+    expected = [(str(archive), m.offset, m.size, os.POSIX_FADV_DONTNEED) for m in members]
+    assert advice == expected
+    advice.clear()
+    assert _ids(iter_documents(archive)) == SEED_IDS  # a plain read gives no advice
+    assert advice == []
 
 
 def test_zip_archive(tmp_path: Path, seeds_dir: Path) -> None:

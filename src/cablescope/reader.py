@@ -14,6 +14,7 @@ CSV or JSON Lines dump, a tar, compressed or not) and named ``<stdin>``.
 from __future__ import annotations
 
 import bz2
+import contextlib
 import gzip
 import io
 import lzma
@@ -140,6 +141,8 @@ def _file_items(name: str, defer: bool) -> Iterator[Item]:
     try:
         with open(name, "rb") as stream:
             yield from _stream_items(stream, name, defer, seekable=True)
+            if defer:  # an ingest: read once
+                _forget(stream.fileno(), 0, 0)
     except _READ_ERRORS as exc:
         yield CableError(f"cannot read: {_describe(exc)}", source=name)
 
@@ -242,12 +245,22 @@ class TarMember:
             with open(self.path, "rb") as archive:
                 archive.seek(self.offset)
                 data = archive.read(self.size)
+                _forget(archive.fileno(), self.offset, self.size)
             yield from _stream_items(io.BytesIO(data), self.name, False, seekable=True)
         except _READ_ERRORS as exc:
             yield CableError(f"cannot read: {_describe(exc)}", source=self.name)
 
 
 Item = Document | CableError | UnreadFile | TarMember
+
+
+def _forget(fd: int, offset: int, size: int) -> None:
+    """Tell the kernel a member just read will not be read again. An ingest reads its corpus
+    once, while the archive it writes is read back all the time (index merges): at 250k
+    cables the 17.6 GB of pages and the 8.5 GB archive do not both fit in the page cache,
+    and cached pages of the corpus only pushed out the archive's."""
+    with contextlib.suppress(AttributeError, OSError):  # not on this OS, or not a file
+        os.posix_fadvise(fd, offset, size, os.POSIX_FADV_DONTNEED)
 
 
 def _tar_members_by_position(stream: BinaryIO, name: str) -> Iterator[Item]:
