@@ -255,10 +255,11 @@ Item = Document | CableError | UnreadFile | TarMember
 
 
 def _forget(fd: int, offset: int, size: int) -> None:
-    """Tell the kernel a member just read will not be read again. An ingest reads its corpus
-    once, while the archive it writes is read back all the time (index merges): at 250k
-    cables the 17.6 GB of pages and the 8.5 GB archive do not both fit in the page cache,
-    and cached pages of the corpus only pushed out the archive's."""
+    """Tell the kernel that what was just read (a member, or a whole file when `size` is 0)
+    will not be read again. An ingest reads its corpus once, while the archive it writes is
+    read back all the time (index merges): at 250k cables the 17.6 GB of pages and the
+    8.5 GB archive do not both fit in the page cache, and cached pages of the corpus only
+    pushed out the archive's."""
     with contextlib.suppress(AttributeError, OSError):  # not on this OS, or not a file
         os.posix_fadvise(fd, offset, size, os.POSIX_FADV_DONTNEED)
 
